@@ -1,0 +1,77 @@
+//! The HTTP stack: routes, middleware and the plain (non-OpenAPI) endpoints.
+
+pub mod client_ip;
+pub mod errors;
+pub mod metrics;
+pub mod rate_limit;
+pub mod request_id;
+
+use poem::{
+    endpoint::{make_sync, StaticFilesEndpoint},
+    error::NotFoundError,
+    get, handler,
+    http::StatusCode,
+    web::{Data, Json},
+    Endpoint, EndpointExt, IntoResponse, Response, Route,
+};
+
+use crate::{routes, services, state::AppState};
+
+/// Builds the whole application for `state`.
+pub fn app(state: AppState) -> impl Endpoint {
+    let api = routes::api_service();
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let mut route = Route::new()
+        .nest("/api/v1", api)
+        .at("/api/openapi.json", spec)
+        .nest("/api/docs", docs)
+        // Anything else under /api is an unknown route, never the SPA.
+        .at("/api/*rest", make_sync(|_| Err::<(), _>(NotFoundError)))
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics_text));
+    if let Some(dir) = &state.settings.http.spa_dir {
+        route = route.nest(
+            "/",
+            StaticFilesEndpoint::new(dir)
+                .index_file("index.html")
+                .fallback_to_index(),
+        );
+    }
+    route
+        .with(errors::BodyLimit(state.settings.http.max_body_bytes))
+        .with(client_ip::ClientIpMiddleware(state.proxies.clone()))
+        .catch_all_error(|e| async move { errors::to_envelope(e) })
+        .with(metrics::MetricsMiddleware(state.metrics.clone()))
+        .with(request_id::RequestIdMiddleware)
+        .data(state)
+}
+
+/// Liveness: the process is up and serving HTTP.
+#[handler]
+fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness: 200 when PostgreSQL and Redis answer, 503 naming what failed.
+#[handler]
+async fn readyz(state: Data<&AppState>) -> Response {
+    let readiness = services::health::readiness(&state.db, &state.kv).await;
+    let status = if readiness.is_ready() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    Json(readiness).with_status(status).into_response()
+}
+
+/// Prometheus text exposition.
+#[handler]
+fn metrics_text(state: Data<&AppState>) -> Response {
+    state
+        .metrics
+        .render()
+        .with_content_type("text/plain; version=0.0.4; charset=utf-8")
+        .into_response()
+}

@@ -1,0 +1,74 @@
+use poem::{web::Data, Request};
+use poem_openapi::{payload::Json, ApiResponse, OpenApi};
+use shared_types::{ClientErrorReceipt, NewClientError};
+
+use super::ApiTags;
+use crate::{
+    error::{ApiError, ApiResult},
+    http::{client_ip::ClientIp, request_id::RequestId},
+    services::client_errors::{self, ClientErrorsError, Reporter},
+    state::AppState,
+};
+
+pub struct ClientErrorsApi;
+
+#[derive(ApiResponse)]
+pub enum ReportClientErrorResponse {
+    /// The report was stored.
+    #[oai(status = 202)]
+    Accepted(Json<ClientErrorReceipt>),
+}
+
+impl From<ClientErrorsError> for ApiError {
+    fn from(e: ClientErrorsError) -> Self {
+        match e {
+            ClientErrorsError::Invalid(v) => ApiError::validation(&v),
+            ClientErrorsError::Pool(e) => e.into(),
+            ClientErrorsError::Db(e) => e.into(),
+        }
+    }
+}
+
+#[OpenApi(tag = "ApiTags::ClientErrors")]
+impl ClientErrorsApi {
+    /// Report an error the SPA hit on a user's device.
+    ///
+    /// Unauthenticated (it must work before login), so it is rate limited per
+    /// client IP.
+    #[oai(path = "/client-errors", method = "post", operation_id = "report_client_error")]
+    async fn report_client_error(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: Json<NewClientError>,
+    ) -> ApiResult<ReportClientErrorResponse> {
+        let ip = req
+            .extensions()
+            .get::<ClientIp>()
+            .map(|c| c.0)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ClientIp middleware missing")))?;
+        state.public_writes.check(&ip)?;
+        let request_id = req
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.as_str())
+            .unwrap_or_default();
+        let user_agent = req
+            .headers()
+            .get(poem::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let id = client_errors::record(
+            &state.db,
+            &body,
+            Reporter {
+                ip,
+                user_agent,
+                request_id,
+            },
+        )
+        .await?;
+        Ok(ReportClientErrorResponse::Accepted(Json(ClientErrorReceipt {
+            id: id.to_string(),
+        })))
+    }
+}

@@ -1,0 +1,41 @@
+//! The OpenAPI service: one `#[OpenApi]` group per resource, composed here.
+
+pub mod client_errors;
+pub mod health;
+
+use poem_openapi::{OpenApiService, Tags};
+
+/// Tags group operations in the published contract.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Service readiness.
+    Health,
+    /// Error reports from the SPA.
+    ClientErrors,
+}
+
+/// Title of the published contract.
+pub const TITLE: &str = "gerbang API";
+
+/// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
+/// without a database.
+pub fn api_service() -> OpenApiService<(health::HealthApi, client_errors::ClientErrorsApi), ()> {
+    OpenApiService::new(
+        (health::HealthApi, client_errors::ClientErrorsApi),
+        TITLE,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "JSON API of gerbang, the MikroTik hotspot manager for closed communities. \
+         Every error is an `ErrorEnvelope` with a stable `code`.",
+    )
+    .server("/api/v1")
+}
+
+/// The OpenAPI document exactly as `gerbang openapi` prints it and as
+/// `openapi.json` at the repository root holds it.
+pub fn spec_json() -> String {
+    let mut spec = api_service().spec();
+    spec.push('\n');
+    spec
+}

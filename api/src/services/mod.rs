@@ -1,0 +1,4 @@
+//! Business rules; no HTTP here.
+
+pub mod client_errors;
+pub mod health;

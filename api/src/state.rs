@@ -1,0 +1,39 @@
+//! Shared application state handed to handlers through `Data<&AppState>`.
+
+use std::sync::Arc;
+
+use deadpool_postgres::Pool;
+
+use crate::{
+    http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
+    kv::Kv,
+    settings::Settings,
+};
+
+/// Everything a request handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Pool,
+    pub kv: Kv,
+    pub metrics: Metrics,
+    pub proxies: TrustedProxies,
+    pub public_writes: RateLimiter,
+}
+
+impl AppState {
+    /// Connects to PostgreSQL and Redis, failing fast with a one-line message.
+    pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        let db = crate::db::pool(&settings.database)?;
+        crate::db::ensure_reachable(&db, &settings.database).await?;
+        let kv = Kv::connect(&settings.redis).await?;
+        Ok(Self {
+            proxies: TrustedProxies::new(settings.http.trusted_proxies.clone()),
+            public_writes: RateLimiter::per_minute(settings.http.public_writes_per_minute),
+            metrics: Metrics::new(),
+            settings: Arc::new(settings),
+            db,
+            kv,
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! Types shared by the gerbang API (`api`) and the SPA (`web`).
+//!
+//! By default this crate depends on serde only (plus validator rules the SPA
+//! checks too), so it builds for `wasm32-unknown-unknown`. The `openapi`
+//! feature adds poem-openapi derives with the same field names, so the JSON
+//! the server documents is the JSON the SPA decodes.
+
+pub mod client_errors;
+pub mod error;
+pub mod health;
+
+pub use client_errors::{ClientErrorReceipt, NewClientError};
+pub use error::{ErrorCode, ErrorEnvelope};
+pub use health::{CheckStatus, DependencyCheck, Readiness};
