@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().expect("language context");
+    view! {
+        <section class="card">
+            <h2>{move || lang.get().t().not_found_title}</h2>
+            <p>{move || lang.get().t().not_found_body}</p>
+            <a href="/">{move || lang.get().t().back_home}</a>
+        </section>
+    }
+}
