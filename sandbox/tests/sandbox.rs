@@ -1,0 +1,91 @@
+//! The sandbox over real sockets: RouterOS API framing and the HTTP index.
+
+use std::net::SocketAddr;
+
+use futures_util::{SinkExt, StreamExt};
+use routeros::{Sentence, SentenceCodec};
+use sandbox::{Sandbox, SandboxConfig};
+use tokio::net::TcpStream;
+use tokio_util::codec::Framed;
+
+async fn start() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        routeros_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        http_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn exchange(
+    conn: &mut Framed<TcpStream, SentenceCodec>,
+    s: Sentence,
+    replies: usize,
+) -> Vec<Sentence> {
+    conn.send(&s).await.unwrap();
+    let mut out = Vec::new();
+    for _ in 0..replies {
+        out.push(conn.next().await.unwrap().unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn login_then_identity_over_tcp() {
+    let sb = start().await;
+    let stream = TcpStream::connect(sb.routeros_addr).await.unwrap();
+    let mut conn = Framed::new(stream, SentenceCodec::default());
+
+    let r = exchange(
+        &mut conn,
+        Sentence::new("/login").attr("name", "admin").attr("password", "wrong"),
+        2,
+    )
+    .await;
+    assert_eq!(r[0].get("message"), Some("invalid user name or password (6)"));
+
+    let r = exchange(
+        &mut conn,
+        Sentence::new("/login").attr("name", "admin").attr("password", "sandbox"),
+        1,
+    )
+    .await;
+    assert_eq!(r[0].command(), Some("!done"));
+
+    let r = exchange(&mut conn, Sentence::new("/system/identity/print").with_tag("5"), 2).await;
+    assert_eq!(r[0].get("name"), Some("gerbang-sandbox"));
+    assert_eq!(r[1].command(), Some("!done"));
+    assert_eq!(r[1].tag(), Some("5"));
+
+    let r = exchange(&mut conn, Sentence::new("/quit"), 1).await;
+    assert_eq!(r[0].reply().unwrap().fatal_reason().as_deref(), Some("session terminated on request"));
+    assert!(conn.next().await.is_none(), "socket closes after !fatal");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn command_before_login_is_fatal_and_closes() {
+    let sb = start().await;
+    let stream = TcpStream::connect(sb.routeros_addr).await.unwrap();
+    let mut conn = Framed::new(stream, SentenceCodec::default());
+    let r = exchange(&mut conn, Sentence::new("/ip/hotspot/user/print"), 1).await;
+    assert_eq!(r[0].reply().unwrap().fatal_reason().as_deref(), Some("not logged in"));
+    assert!(conn.next().await.is_none());
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn http_index_lists_the_routeros_address() {
+    let sb = start().await;
+    let body: serde_json::Value = reqwest::get(format!("http://{}/_sandbox", sb.http_addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let services = body["services"].as_array().unwrap();
+    let ros = services.iter().find(|s| s["name"] == "routeros-api").unwrap();
+    assert_eq!(ros["address"], sb.routeros_addr.to_string());
+    sb.shutdown().await;
+}
