@@ -34,7 +34,10 @@ impl ApiError {
     pub fn unavailable(what: &str, cause: impl Into<anyhow::Error>) -> Self {
         Self {
             cause: Some(cause.into()),
-            ..Self::new(ErrorCode::ServiceUnavailable, format!("{what} is unavailable"))
+            ..Self::new(
+                ErrorCode::ServiceUnavailable,
+                format!("{what} is unavailable"),
+            )
         }
     }
 

@@ -32,6 +32,11 @@ impl Application {
         })
     }
 
+    /// The shared state (tests use it to reach the database directly).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The address actually bound.
     pub fn addr(&self) -> SocketAddr {
         self.addr

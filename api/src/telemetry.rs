@@ -6,37 +6,22 @@ use crate::settings::{LogFormat, Settings};
 
 /// Installs the global subscriber. `RUST_LOG` overrides the configured filter.
 pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(&settings.log.filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log.filter));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match settings.log.effective_format(settings.environment) {
         LogFormat::Json => registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(true))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true),
+            )
             .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().with_target(false)).try_init(),
     };
     // A second init (tests, or `serve` after `migrate`) keeps the first subscriber.
     let _ = result;
-}
-
-/// Masks all but the last three digits of a phone number for logs.
-pub fn mask_phone(phone: &str) -> String {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let keep = 3.min(digits);
-    let mut seen = 0;
-    phone
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen += 1;
-                if seen > digits - keep {
-                    return c;
-                }
-                return '•';
-            }
-            c
-        })
-        .collect()
 }
 
 /// The URL with any password replaced, for messages about where we tried to connect.
@@ -55,12 +40,6 @@ pub fn redact_url(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phones_keep_only_the_last_three_digits() {
-        assert_eq!(mask_phone("+6281234567890"), "+•••••••••••890");
-        assert_eq!(mask_phone("12"), "12");
-    }
 
     #[test]
     fn urls_lose_their_password() {

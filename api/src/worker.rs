@@ -24,7 +24,11 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
 /// One pass over every periodic job. A failing job is logged and retried next tick.
 pub async fn run_jobs(state: &AppState) {
     if let Err(e) = prune_client_errors(state).await {
-        tracing::warn!(job = "prune_client_errors", error = format!("{e:#}"), "job failed");
+        tracing::warn!(
+            job = "prune_client_errors",
+            error = format!("{e:#}"),
+            "job failed"
+        );
     }
 }
 

@@ -255,7 +255,10 @@ mod tests {
         encode_length(4096, &mut src);
         assert!(matches!(
             codec.decode(&mut src),
-            Err(CodecError::WordTooLong { len: 4096, max: 1024 })
+            Err(CodecError::WordTooLong {
+                len: 4096,
+                max: 1024
+            })
         ));
     }
 }

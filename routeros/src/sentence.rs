@@ -74,9 +74,10 @@ impl Sentence {
 
     /// The `.tag=` value, wherever it stands in the sentence.
     pub fn tag(&self) -> Option<&str> {
-        self.words.iter().skip(1).find_map(|w| {
-            std::str::from_utf8(w).ok()?.strip_prefix(".tag=")
-        })
+        self.words
+            .iter()
+            .skip(1)
+            .find_map(|w| std::str::from_utf8(w).ok()?.strip_prefix(".tag="))
     }
 
     /// Query words (`?…`) in order; order matters to the stack machine.
@@ -183,6 +184,9 @@ mod tests {
             .word("?user=alice")
             .word("?user=bob")
             .word("?#|");
-        assert_eq!(s.queries().collect::<Vec<_>>(), ["user=alice", "user=bob", "#|"]);
+        assert_eq!(
+            s.queries().collect::<Vec<_>>(),
+            ["user=alice", "user=bob", "#|"]
+        );
     }
 }

@@ -4,7 +4,10 @@
 use std::net::SocketAddr;
 
 use poem::{
-    get, handler, listener::TcpAcceptor, web::{Data, Json}, EndpointExt, Route, Server,
+    get, handler,
+    listener::TcpAcceptor,
+    web::{Data, Json},
+    EndpointExt, Route, Server,
 };
 use serde::Serialize;
 use tokio::{net::TcpListener, sync::watch};

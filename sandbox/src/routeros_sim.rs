@@ -89,7 +89,11 @@ async fn session(
 }
 
 /// Computes the replies to one sentence (pure, so it is tested without sockets).
-fn answer(sentence: &Sentence, router: &RouterConfig, logged_in: &mut bool) -> (Vec<Sentence>, Next) {
+fn answer(
+    sentence: &Sentence,
+    router: &RouterConfig,
+    logged_in: &mut bool,
+) -> (Vec<Sentence>, Next) {
     let command = sentence.command().unwrap_or_default();
     let tag = sentence.tag();
     let tagged = |s: Sentence| match tag {
@@ -116,7 +120,10 @@ fn answer(sentence: &Sentence, router: &RouterConfig, logged_in: &mut bool) -> (
     }
     if !*logged_in {
         // Never tagged; the router closes the socket after it.
-        return (vec![Sentence::new("!fatal").word("not logged in")], Next::Close);
+        return (
+            vec![Sentence::new("!fatal").word("not logged in")],
+            Next::Close,
+        );
     }
     match command {
         "/quit" => (
@@ -139,7 +146,9 @@ mod tests {
     use super::*;
 
     fn login(user: &str, pass: &str) -> Sentence {
-        Sentence::new("/login").attr("name", user).attr("password", pass)
+        Sentence::new("/login")
+            .attr("name", user)
+            .attr("password", pass)
     }
 
     #[test]
@@ -159,7 +168,11 @@ mod tests {
     #[test]
     fn wrong_password_traps_then_done_and_keeps_the_session_logged_out() {
         let mut logged_in = false;
-        let (r, _) = answer(&login("admin", "nope"), &RouterConfig::default(), &mut logged_in);
+        let (r, _) = answer(
+            &login("admin", "nope"),
+            &RouterConfig::default(),
+            &mut logged_in,
+        );
         assert_eq!(r[0].get("message"), Some(BAD_LOGIN));
         assert_eq!(r[1].command(), Some("!done"));
         assert!(!logged_in);

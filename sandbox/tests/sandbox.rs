@@ -39,27 +39,42 @@ async fn login_then_identity_over_tcp() {
 
     let r = exchange(
         &mut conn,
-        Sentence::new("/login").attr("name", "admin").attr("password", "wrong"),
+        Sentence::new("/login")
+            .attr("name", "admin")
+            .attr("password", "wrong"),
         2,
     )
     .await;
-    assert_eq!(r[0].get("message"), Some("invalid user name or password (6)"));
+    assert_eq!(
+        r[0].get("message"),
+        Some("invalid user name or password (6)")
+    );
 
     let r = exchange(
         &mut conn,
-        Sentence::new("/login").attr("name", "admin").attr("password", "sandbox"),
+        Sentence::new("/login")
+            .attr("name", "admin")
+            .attr("password", "sandbox"),
         1,
     )
     .await;
     assert_eq!(r[0].command(), Some("!done"));
 
-    let r = exchange(&mut conn, Sentence::new("/system/identity/print").with_tag("5"), 2).await;
+    let r = exchange(
+        &mut conn,
+        Sentence::new("/system/identity/print").with_tag("5"),
+        2,
+    )
+    .await;
     assert_eq!(r[0].get("name"), Some("gerbang-sandbox"));
     assert_eq!(r[1].command(), Some("!done"));
     assert_eq!(r[1].tag(), Some("5"));
 
     let r = exchange(&mut conn, Sentence::new("/quit"), 1).await;
-    assert_eq!(r[0].reply().unwrap().fatal_reason().as_deref(), Some("session terminated on request"));
+    assert_eq!(
+        r[0].reply().unwrap().fatal_reason().as_deref(),
+        Some("session terminated on request")
+    );
     assert!(conn.next().await.is_none(), "socket closes after !fatal");
     sb.shutdown().await;
 }
@@ -70,7 +85,10 @@ async fn command_before_login_is_fatal_and_closes() {
     let stream = TcpStream::connect(sb.routeros_addr).await.unwrap();
     let mut conn = Framed::new(stream, SentenceCodec::default());
     let r = exchange(&mut conn, Sentence::new("/ip/hotspot/user/print"), 1).await;
-    assert_eq!(r[0].reply().unwrap().fatal_reason().as_deref(), Some("not logged in"));
+    assert_eq!(
+        r[0].reply().unwrap().fatal_reason().as_deref(),
+        Some("not logged in")
+    );
     assert!(conn.next().await.is_none());
     sb.shutdown().await;
 }
@@ -85,7 +103,10 @@ async fn http_index_lists_the_routeros_address() {
         .await
         .unwrap();
     let services = body["services"].as_array().unwrap();
-    let ros = services.iter().find(|s| s["name"] == "routeros-api").unwrap();
+    let ros = services
+        .iter()
+        .find(|s| s["name"] == "routeros-api")
+        .unwrap();
     assert_eq!(ros["address"], sb.routeros_addr.to_string());
     sb.shutdown().await;
 }

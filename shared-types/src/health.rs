@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn one_failed_dependency_makes_the_service_unready_and_is_named() {
         let r = Readiness::from_checks(
-            vec![check("postgres", CheckStatus::Ok), check("redis", CheckStatus::Down)],
+            vec![
+                check("postgres", CheckStatus::Ok),
+                check("redis", CheckStatus::Down),
+            ],
             "0.1.0",
         );
         assert!(!r.is_ready());
@@ -92,7 +95,10 @@ mod tests {
     #[test]
     fn all_up_is_ready() {
         let r = Readiness::from_checks(
-            vec![check("postgres", CheckStatus::Ok), check("redis", CheckStatus::Ok)],
+            vec![
+                check("postgres", CheckStatus::Ok),
+                check("redis", CheckStatus::Ok),
+            ],
             "0.1.0",
         );
         assert!(r.is_ready());

@@ -11,7 +11,10 @@ pub const BASE: &str = "/api/v1";
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with the shared error envelope.
-    Api { status: u16, envelope: ErrorEnvelope },
+    Api {
+        status: u16,
+        envelope: ErrorEnvelope,
+    },
     /// No answer (offline, captive network dropped, server down).
     Network(String),
     /// An answer we could not decode (a proxy's HTML error page, for example).

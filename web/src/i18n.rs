@@ -91,27 +91,39 @@ pub static EN: Strings = Strings {
 pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
     use ErrorCode::*;
     match (lang, code) {
-        (Lang::Id, MalformedBody | InvalidParameter) => "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.",
+        (Lang::Id, MalformedBody | InvalidParameter) => {
+            "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."
+        }
         (Lang::Id, ValidationFailed) => "Ada isian yang belum benar. Periksa kembali.",
-        (Lang::Id, UnsupportedMediaType | PayloadTooLarge) => "Permintaan ditolak server. Muat ulang halaman lalu coba lagi.",
+        (Lang::Id, UnsupportedMediaType | PayloadTooLarge) => {
+            "Permintaan ditolak server. Muat ulang halaman lalu coba lagi."
+        }
         (Lang::Id, NotFound) => "Data yang dicari tidak ditemukan.",
         (Lang::Id, MethodNotAllowed) => "Aksi ini tidak tersedia.",
         (Lang::Id, RateLimited) => "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
         (Lang::Id, Unauthorized) => "Silakan masuk terlebih dahulu.",
         (Lang::Id, Forbidden) => "Anda tidak memiliki akses untuk ini.",
         (Lang::Id, Conflict) => "Data sudah berubah. Muat ulang lalu coba lagi.",
-        (Lang::Id, ServiceUnavailable) => "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+        (Lang::Id, ServiceUnavailable) => {
+            "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi."
+        }
         (Lang::Id, Internal) => "Terjadi kesalahan pada server. Coba lagi nanti.",
-        (Lang::En, MalformedBody | InvalidParameter) => "The request could not be processed. Reload the page and try again.",
+        (Lang::En, MalformedBody | InvalidParameter) => {
+            "The request could not be processed. Reload the page and try again."
+        }
         (Lang::En, ValidationFailed) => "Some fields are not filled in correctly.",
-        (Lang::En, UnsupportedMediaType | PayloadTooLarge) => "The server refused the request. Reload the page and try again.",
+        (Lang::En, UnsupportedMediaType | PayloadTooLarge) => {
+            "The server refused the request. Reload the page and try again."
+        }
         (Lang::En, NotFound) => "Not found.",
         (Lang::En, MethodNotAllowed) => "This action is not available.",
         (Lang::En, RateLimited) => "Too many attempts. Wait a moment and try again.",
         (Lang::En, Unauthorized) => "Please sign in first.",
         (Lang::En, Forbidden) => "You are not allowed to do this.",
         (Lang::En, Conflict) => "The data has changed. Reload and try again.",
-        (Lang::En, ServiceUnavailable) => "The service cannot be reached right now. Try again shortly.",
+        (Lang::En, ServiceUnavailable) => {
+            "The service cannot be reached right now. Try again shortly."
+        }
         (Lang::En, Internal) => "Something went wrong on the server. Try again later.",
     }
 }

@@ -8,7 +8,13 @@ use shared_types::NewClientError;
 /// Builds the report for a panic message on `page` (no query string: it can
 /// carry router context such as the client MAC).
 pub fn panic_report(page: &str, message: &str) -> NewClientError {
-    let page: String = page.split(['?', '#']).next().unwrap_or("/").chars().take(300).collect();
+    let page: String = page
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .chars()
+        .take(300)
+        .collect();
     NewClientError {
         page: if page.is_empty() { "/".into() } else { page },
         message: message.chars().take(2000).collect(),
@@ -40,7 +46,9 @@ fn beacon(message: &str) {
     opts.set_type("application/json");
     if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
         let url = format!("{}/client-errors", crate::api::BASE);
-        let _ = window.navigator().send_beacon_with_opt_blob(&url, Some(&blob));
+        let _ = window
+            .navigator()
+            .send_beacon_with_opt_blob(&url, Some(&blob));
     }
 }
 

@@ -113,13 +113,19 @@ mod tests {
     }
 
     fn proxies() -> TrustedProxies {
-        TrustedProxies::new(vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()])
+        TrustedProxies::new(vec![
+            "10.0.0.0/8".parse().unwrap(),
+            "127.0.0.1/32".parse().unwrap(),
+        ])
     }
 
     #[test]
     fn untrusted_peer_cannot_spoof_its_address() {
         let p = proxies();
-        assert_eq!(p.client_ip(ip("203.0.113.9"), &["1.2.3.4"]), ip("203.0.113.9"));
+        assert_eq!(
+            p.client_ip(ip("203.0.113.9"), &["1.2.3.4"]),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]

@@ -38,14 +38,20 @@ fn classify(err: poem::Error) -> ApiError {
         .with_detail("reason", e.reason.clone());
     }
     if let Some(e) = err.downcast_ref::<ParseParamError>() {
-        return ApiError::new(ErrorCode::InvalidParameter, format!("invalid parameter `{}`", e.name))
-            .with_detail("parameter", e.name)
-            .with_detail("reason", e.reason.clone());
+        return ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("invalid parameter `{}`", e.name),
+        )
+        .with_detail("parameter", e.name)
+        .with_detail("reason", e.reason.clone());
     }
     if let Some(e) = err.downcast_ref::<ParsePathError>() {
-        return ApiError::new(ErrorCode::InvalidParameter, format!("invalid path segment `{}`", e.name))
-            .with_detail("parameter", e.name)
-            .with_detail("reason", e.reason.clone());
+        return ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("invalid path segment `{}`", e.name),
+        )
+        .with_detail("parameter", e.name)
+        .with_detail("reason", e.reason.clone());
     }
     if err.is::<ContentTypeError>() {
         return ApiError::new(
@@ -57,21 +63,28 @@ fn classify(err: poem::Error) -> ApiError {
         return ApiError::new(ErrorCode::NotFound, "no such route");
     }
     if err.is::<MethodNotAllowedError>() {
-        return ApiError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route");
+        return ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "method not allowed on this route",
+        );
     }
     if let Some(ReadBodyError::PayloadTooLarge) = err.downcast_ref::<ReadBodyError>() {
         return payload_too_large();
     }
     match err.status() {
         StatusCode::NOT_FOUND => ApiError::new(ErrorCode::NotFound, "not found"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route")
-        }
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "method not allowed on this route",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
-        StatusCode::UNAUTHORIZED => ApiError::new(ErrorCode::Unauthorized, "authentication required"),
+        StatusCode::UNAUTHORIZED => {
+            ApiError::new(ErrorCode::Unauthorized, "authentication required")
+        }
         StatusCode::FORBIDDEN => ApiError::new(ErrorCode::Forbidden, "forbidden"),
         s if s.is_server_error() => ApiError::internal(anyhow::anyhow!("{err}")),
-        _ => ApiError::new(ErrorCode::MalformedBody, "bad request").with_detail("reason", err.to_string()),
+        _ => ApiError::new(ErrorCode::MalformedBody, "bad request")
+            .with_detail("reason", err.to_string()),
     }
 }
 
@@ -87,7 +100,10 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        BodyLimitEndpoint { inner: ep, max: self.0 }
+        BodyLimitEndpoint {
+            inner: ep,
+            max: self.0,
+        }
     }
 }
 

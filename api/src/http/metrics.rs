@@ -4,7 +4,9 @@ use std::time::Instant;
 
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use poem_openapi::OperationId;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 /// The registry and the HTTP collectors. One per app, so tests do not share counters.
 #[derive(Clone)]
@@ -25,7 +27,10 @@ impl Metrics {
         let registry = Registry::new_custom(Some("gerbang".into()), None)
             .expect("static registry prefix is valid");
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by operation, method and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by operation, method and status",
+            ),
             &["operation", "method", "status"],
         )
         .expect("static metric definition is valid");

@@ -35,7 +35,11 @@ impl ClientErrorsApi {
     ///
     /// Unauthenticated (it must work before login), so it is rate limited per
     /// client IP.
-    #[oai(path = "/client-errors", method = "post", operation_id = "report_client_error")]
+    #[oai(
+        path = "/client-errors",
+        method = "post",
+        operation_id = "report_client_error"
+    )]
     async fn report_client_error(
         &self,
         state: Data<&AppState>,
@@ -67,8 +71,8 @@ impl ClientErrorsApi {
             },
         )
         .await?;
-        Ok(ReportClientErrorResponse::Accepted(Json(ClientErrorReceipt {
-            id: id.to_string(),
-        })))
+        Ok(ReportClientErrorResponse::Accepted(Json(
+            ClientErrorReceipt { id: id.to_string() },
+        )))
     }
 }

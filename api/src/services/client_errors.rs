@@ -37,14 +37,9 @@ pub async fn record(
     report.validate()?;
     let user_agent = from.user_agent.map(|ua| truncate(ua, MAX_USER_AGENT));
     let client = db.get().await?;
-    let id = crate::db::client_errors::insert(
-        &client,
-        report,
-        from.ip,
-        user_agent,
-        from.request_id,
-    )
-    .await?;
+    let id =
+        crate::db::client_errors::insert(&client, report, from.ip, user_agent, from.request_id)
+            .await?;
     tracing::info!(report.id = %id, "client error reported");
     Ok(id)
 }

@@ -30,7 +30,11 @@ async fn timed(
     let status = match result {
         Ok(()) => CheckStatus::Ok,
         Err(e) => {
-            tracing::warn!(dependency = name, error = format!("{e:#}"), "readiness check failed");
+            tracing::warn!(
+                dependency = name,
+                error = format!("{e:#}"),
+                "readiness check failed"
+            );
             CheckStatus::Down
         }
     };

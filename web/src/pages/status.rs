@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use shared_types::{CheckStatus, Readiness};
 
-use crate::{api, i18n::{error_text, Lang}};
+use crate::{
+    api,
+    i18n::{error_text, Lang},
+};
 
 /// Shows whether the service and its dependencies are ready.
 #[component]

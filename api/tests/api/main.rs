@@ -1,0 +1,12 @@
+//! Integration tests: the real application on port 0, a fresh PostgreSQL
+//! database per test (copied from a migrated template) and a Redis key prefix
+//! per test. Set GERBANG_TEST_DATABASE_URL / GERBANG_TEST_REDIS_URL to point
+//! them elsewhere than the local defaults.
+
+mod client_errors;
+mod errors;
+mod health;
+mod helpers;
+mod spa;
+mod startup;
+mod worker;

@@ -1,0 +1,33 @@
+use crate::helpers::{envelope, spawn_app_with};
+
+#[tokio::test]
+async fn the_spa_is_served_on_the_api_origin_with_history_fallback() {
+    let dir = std::env::temp_dir().join(format!("gerbang-spa-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>gerbang-spa-test</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app-123.js"), "console.log(1)").unwrap();
+    let spa = dir.clone();
+    let app = spawn_app_with(move |s| s.http.spa_dir = Some(spa)).await;
+
+    for path in ["/", "/captive", "/dashboard/devices"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.text().await.unwrap().contains("gerbang-spa-test"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get("/app-123.js").await.text().await.unwrap(),
+        "console.log(1)"
+    );
+    // The API keeps its own 404s.
+    let (status, body) = envelope(app.get("/api/v1/nope").await).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    app.stop().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
