@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs gerbang locally with everything it needs: private PostgreSQL and Redis
+# under .local/ (unless GERBANG__DATABASE__URL / GERBANG__REDIS__URL are set),
+# migrations, the sandbox (simulated router + fakes), the API serving the SPA
+# on the same origin, and the worker. Prints where to click. Ctrl-C stops
+# everything it started.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+API_ADDR="${GERBANG__HTTP__BIND:-127.0.0.1:8080}"
+PIDS=()
+started_pg="" started_redis=""
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$started_redis" ] && stop_private_redis
+  [ -n "$started_pg" ] && stop_private_postgres
+  exit 0
+}
+trap cleanup EXIT INT TERM
+
+stage "prerequisites" ensure_native_deps
+stage "wasm toolchain" ensure_wasm_toolchain
+
+if [ -z "${GERBANG__DATABASE__URL:-}" ]; then
+  stage "private PostgreSQL (.local/pg, port $PG_PORT)" start_private_postgres
+  started_pg=1
+  psql "$PRIVATE_PG_URL/postgres" -Atc "select 1 from pg_database where datname = 'gerbang'" | grep -q 1 \
+    || psql "$PRIVATE_PG_URL/postgres" -qc "create database gerbang"
+  export GERBANG__DATABASE__URL="$PRIVATE_PG_URL/gerbang"
+fi
+if [ -z "${GERBANG__REDIS__URL:-}" ]; then
+  stage "private Redis (.local/redis, port $REDIS_PORT)" start_private_redis
+  started_redis=1
+  export GERBANG__REDIS__URL="$PRIVATE_REDIS_URL"
+fi
+
+stage "build SPA (Trunk, release)" build_wasm
+stage "build server and sandbox" cargo build --quiet --bin gerbang --bin gerbang-sandbox
+BIN="$CARGO_TARGET_DIR/debug"
+stage "migrate" "$BIN/gerbang" migrate
+
+mkdir -p "$LOCAL/logs"
+export GERBANG__HTTP__SPA_DIR="$ROOT/dist"
+export GERBANG__HTTP__BIND="$API_ADDR"
+"$BIN/gerbang-sandbox" > >(sed 's/^/[sandbox] /') 2>&1 &
+PIDS+=($!)
+"$BIN/gerbang" serve > >(sed 's/^/[api] /') 2>&1 &
+PIDS+=($!)
+"$BIN/gerbang" worker > >(sed 's/^/[worker] /') 2>&1 &
+PIDS+=($!)
+
+wait_http "http://$API_ADDR/readyz" 60 || die "the API did not become ready (see the [api] lines above)"
+wait_http "http://127.0.0.1:18080/_sandbox" 30 || die "the sandbox did not start (see the [sandbox] lines above)"
+
+cat <<TXT
+
+  gerbang is running. Open:
+    SPA (portal + dashboard)  http://$API_ADDR/
+    API docs                  http://$API_ADDR/api/docs
+    OpenAPI contract          http://$API_ADDR/api/openapi.json
+    Readiness / metrics       http://$API_ADDR/readyz   http://$API_ADDR/metrics
+    Sandbox (router + fakes)  http://127.0.0.1:18080/_sandbox   RouterOS API 127.0.0.1:18728 (admin/sandbox)
+    PostgreSQL                ${GERBANG__DATABASE__URL}
+    Redis                     ${GERBANG__REDIS__URL}
+
+  Ctrl-C stops everything.
+
+TXT
+wait -n "${PIDS[@]}"
+die "a process exited; stopping the rest"

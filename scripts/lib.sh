@@ -1,0 +1,183 @@
+# Shared helpers for scripts/dev.sh, scripts/test.sh and .ci/run. Source it.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"          # git-ignored: private PostgreSQL/Redis, logs
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# The WASM build uses another compiler on Debian machines; keep its artifacts apart.
+WASM_TARGET_DIR="${WASM_TARGET_DIR:-$CARGO_TARGET_DIR/wasm}"
+PG_PORT="${GERBANG_LOCAL_PG_PORT:-55432}"
+REDIS_PORT="${GERBANG_LOCAL_REDIS_PORT:-56379}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# stage NAME CMD...: runs CMD and prints how long it took.
+stage() {
+  local name="$1"; shift
+  local start=$SECONDS
+  log "$name"
+  "$@"
+  local rc=$?
+  printf '    %s: %ss\n' "$name" "$((SECONDS - start))" >&2
+  return $rc
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+APT_UPDATED=""
+# apt_install PKG...: installs Debian packages as root, or says exactly what to run.
+apt_install() {
+  [ $# -gt 0 ] || return 0
+  if ! is_root; then
+    die "missing packages; run: sudo apt-get update && sudo apt-get install -y $*"
+  fi
+  if [ -z "$APT_UPDATED" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  log "installing: $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
+
+# Native prerequisites: PostgreSQL server binaries, Redis, curl.
+ensure_native_deps() {
+  local missing=()
+  [ -n "$(pg_bin)" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v cc >/dev/null || missing+=(build-essential)
+  apt_install "${missing[@]}"
+  command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
+}
+
+# The WASM toolchain. With rustup and the wasm32 target installed, use it;
+# otherwise use Debian's rustc-web (std built from source) — see toolchain.md.
+WASM_MODE=""
+ensure_wasm_toolchain() {
+  if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+    WASM_MODE=rustup
+  else
+    local missing=()
+    dpkg -s rustc-web >/dev/null 2>&1 || missing+=(rustc-web)
+    dpkg -s cargo-web >/dev/null 2>&1 || missing+=(cargo-web)
+    dpkg -s rust-web-src >/dev/null 2>&1 || missing+=(rust-web-src)
+    dpkg -s lld-22 >/dev/null 2>&1 || missing+=(lld-22)
+    apt_install "${missing[@]}"
+    WASM_MODE=debian
+  fi
+  command -v wasm-opt >/dev/null || apt_install binaryen
+  local bindgen_version
+  bindgen_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version\$"; then
+    log "installing wasm-bindgen-cli $bindgen_version (about 3 minutes)"
+    cargo install wasm-bindgen-cli --version "$bindgen_version" --locked \
+      || cargo install wasm-bindgen-cli --version "$bindgen_version" \
+      || die "cannot install wasm-bindgen-cli $bindgen_version"
+  fi
+  if ! trunk --version 2>/dev/null | grep -q "trunk 0\.21\."; then
+    log "installing trunk 0.21 (6-10 minutes)"
+    cargo install trunk --version '~0.21' --locked || die "cannot install trunk"
+  fi
+}
+
+# Runs a cargo/trunk command for the wasm32 target in the detected mode.
+wasm_env() {
+  if [ "$WASM_MODE" = debian ]; then
+    PATH="/usr/bin:$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1 \
+      CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$@"
+  else
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$@"
+  fi
+}
+
+# Builds shared-types for wasm32 and the SPA into dist/.
+build_wasm() {
+  ( cd "$ROOT" \
+    && wasm_env cargo build --quiet --target wasm32-unknown-unknown -p shared-types \
+    && wasm_env cargo build --quiet --target wasm32-unknown-unknown -p web --profile wasm-release \
+    && wasm_env trunk --quiet build --release )
+}
+
+# Chromium and its driver, for browser checks.
+ensure_browser() {
+  command -v chromium >/dev/null || apt_install chromium chromium-driver
+}
+
+# Starts a private PostgreSQL cluster under .local/pg (port $PG_PORT) unless running.
+start_private_postgres() {
+  local bin; bin=$(pg_bin)
+  local data="$LOCAL/pg/data"
+  mkdir -p "$LOCAL/pg"
+  local as=()
+  if is_root; then
+    # initdb refuses to run as root: the cluster belongs to the postgres user.
+    id postgres >/dev/null 2>&1 || die "user 'postgres' missing (is the postgresql package installed?)"
+    chown postgres "$LOCAL/pg"
+    as=(runuser -u postgres --)
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    log "creating a private PostgreSQL cluster in .local/pg"
+    "${as[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/pg/initdb.log" 2>&1 \
+      || { cat "$LOCAL/pg/initdb.log" >&2; die "initdb failed"; }
+  fi
+  if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w -t 60 \
+      -o "-p $PG_PORT -k $LOCAL/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+      || { tail -n 20 "$LOCAL/pg/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  PRIVATE_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT"
+}
+
+stop_private_postgres() {
+  local bin; bin=$(pg_bin)
+  [ -f "$LOCAL/pg/data/postmaster.pid" ] || return 0
+  if is_root; then
+    runuser -u postgres -- "$bin/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null 2>&1 || true
+  else
+    "$bin/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null 2>&1 || true
+  fi
+}
+
+# Starts a private Redis under .local/redis (port $REDIS_PORT) unless running.
+start_private_redis() {
+  mkdir -p "$LOCAL/redis"
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$LOCAL/redis" --pidfile "$LOCAL/redis/redis.pid" --logfile "$LOCAL/redis/redis.log" \
+      --daemonize yes >/dev/null || die "redis-server did not start"
+    for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || die "redis-server did not answer"
+  fi
+  PRIVATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+}
+
+stop_private_redis() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+
+# wait_http URL SECONDS: waits until URL answers 200.
+wait_http() {
+  local url="$1" limit="$2" i
+  for ((i = 0; i < limit * 5; i++)); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# Gzipped size of what a browser downloads for the SPA's first load.
+spa_first_load_report() {
+  local dist="$ROOT/dist" total=0 f raw gz
+  [ -f "$dist/index.html" ] || die "no dist/index.html: build the SPA first"
+  printf '    %-44s %10s %10s\n' "SPA first load (dist/)" "bytes" "gzip -9" >&2
+  for f in "$dist"/index.html "$dist"/*.js "$dist"/*.wasm "$dist"/*.css; do
+    [ -f "$f" ] || continue
+    raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c)
+    total=$((total + gz))
+    printf '    %-44s %10d %10d\n' "$(basename "$f")" "$raw" "$gz" >&2
+  done
+  printf '    %-44s %10s %10d (%d KB)\n' "total transferred (compressed)" "" "$total" "$((total / 1024))" >&2
+}

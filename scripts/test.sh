@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The whole test suite: format, clippy, all tests against real PostgreSQL and
+# Redis, the WASM build of shared-types and web (with the SPA size report),
+# the nginx config check, and a headless-Chromium check of the built SPA.
+#
+# Uses GERBANG_TEST_DATABASE_URL / GERBANG_TEST_REDIS_URL when set; otherwise
+# starts private PostgreSQL and Redis under .local/ (stopped again at the end).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+total_start=$SECONDS
+
+stage "prerequisites" ensure_native_deps
+stage "wasm toolchain" ensure_wasm_toolchain
+
+started_pg="" started_redis=""
+cleanup() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  [ -n "$started_redis" ] && stop_private_redis
+  [ -n "$started_pg" ] && stop_private_postgres
+}
+trap cleanup EXIT
+
+if [ -z "${GERBANG_TEST_DATABASE_URL:-}" ]; then
+  stage "private PostgreSQL" start_private_postgres
+  started_pg=1
+  export GERBANG_TEST_DATABASE_URL="$PRIVATE_PG_URL/postgres"
+fi
+if [ -z "${GERBANG_TEST_REDIS_URL:-}" ]; then
+  stage "private Redis" start_private_redis
+  started_redis=1
+  export GERBANG_TEST_REDIS_URL="$PRIVATE_REDIS_URL"
+fi
+
+drop_test_databases() {
+  local dbs
+  dbs=$(psql "$GERBANG_TEST_DATABASE_URL" -Atc "select datname from pg_database where datname like 'gerbang\_test\_%'")
+  for db in $dbs; do psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $db" >/dev/null; done
+}
+stage "drop leftover test databases" drop_test_databases
+
+stage "cargo fmt --check" cargo fmt --all --check
+stage "cargo clippy -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+run_tests() {
+  if command -v cargo-nextest >/dev/null; then
+    cargo nextest run --workspace --no-fail-fast
+  else
+    cargo test --workspace --no-fail-fast
+  fi
+}
+stage "tests (PostgreSQL + Redis)" run_tests
+stage "drop test databases" drop_test_databases
+
+stage "wasm build (shared-types, web)" build_wasm
+spa_first_load_report
+
+check_nginx() {
+  if command -v nginx >/dev/null; then
+    bash "$ROOT/nginx/check.sh"
+  else
+    log "nginx not installed: skipping the config check (apt-get install nginx)"
+  fi
+}
+stage "nginx config" check_nginx
+
+# The built SPA, served by the real API, rendered by headless Chromium.
+browser_check() {
+  if ! command -v chromium >/dev/null; then
+    log "chromium not installed: skipping the browser check (apt-get install chromium)"
+    return 0
+  fi
+  local db="gerbang_browser_check" port log_file="$LOCAL/browser-check-api.log"
+  mkdir -p "$LOCAL"
+  psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $db" -c "create database $db" >/dev/null
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cargo build --quiet --bin gerbang
+  GERBANG__DATABASE__URL="${GERBANG_TEST_DATABASE_URL%/*}/$db" \
+  GERBANG__REDIS__URL="$GERBANG_TEST_REDIS_URL" \
+  GERBANG__REDIS__KEY_PREFIX="browser-check:" \
+  GERBANG__HTTP__BIND="127.0.0.1:$port" \
+  GERBANG__HTTP__SPA_DIR="$ROOT/dist" \
+    "$CARGO_TARGET_DIR/debug/gerbang" serve >"$log_file" 2>&1 &
+  API_PID=$!
+  wait_http "http://127.0.0.1:$port/readyz" 60 || { cat "$log_file" >&2; return 1; }
+  local profile; profile=$(mktemp -d)
+  local dom
+  dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --virtual-time-budget=10000 --dump-dom "http://127.0.0.1:$port/" 2>/dev/null)
+  rm -rf "$profile"
+  kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
+  psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $db" >/dev/null
+  if grep -q 'data-ready="true"' <<<"$dom" && grep -q 'Layanan siap digunakan.' <<<"$dom"; then
+    echo "    browser: the SPA rendered the ready status from /api/v1/health" >&2
+  else
+    echo "$dom" | head -c 3000 >&2
+    die "browser check: the SPA did not render the ready status"
+  fi
+}
+stage "browser check (headless Chromium)" browser_check
+
+log "all checks passed in $((SECONDS - total_start))s"
