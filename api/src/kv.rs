@@ -9,7 +9,7 @@ use fred::{
     types::config::{Config, ConnectionConfig, PerformanceConfig, ReconnectPolicy},
 };
 
-use crate::{db::root_cause, settings::RedisSettings, telemetry::redact_url};
+use crate::{db::unreachable, settings::RedisSettings};
 
 /// The Redis pool and the prefix every key gets.
 #[derive(Clone)]
@@ -22,13 +22,6 @@ impl Kv {
     /// Connects; fails with one clear line when Redis cannot be reached.
     pub async fn connect(settings: &RedisSettings) -> anyhow::Result<Self> {
         let timeout = settings.connect_timeout();
-        let unreachable = |e: anyhow::Error| {
-            anyhow::anyhow!(
-                "cannot reach Redis at {}: {}",
-                redact_url(settings.url.expose()),
-                root_cause(&e)
-            )
-        };
         let mut config = Config::from_url(settings.url.expose())
             .context("redis.url is not a valid Redis URL")?;
         config.fail_fast = true;
@@ -60,7 +53,7 @@ impl Kv {
             .await
             .map_err(|_| anyhow::anyhow!("timed out"))
             .and_then(|r| r.map(drop).map_err(anyhow::Error::from))
-            .map_err(unreachable)?;
+            .map_err(|e| unreachable("Redis", settings.url.expose(), &e))?;
         Ok(Self {
             pool,
             prefix: settings.key_prefix.clone(),

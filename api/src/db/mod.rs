@@ -54,13 +54,9 @@ pub async fn ping(pool: &Pool, timeout: Duration) -> anyhow::Result<()> {
 
 /// Fails with one clear line when PostgreSQL cannot be reached.
 pub async fn ensure_reachable(pool: &Pool, settings: &DatabaseSettings) -> anyhow::Result<()> {
-    ping(pool, settings.connect_timeout()).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot reach PostgreSQL at {}: {}",
-            redact_url(settings.url.expose()),
-            root_cause(&e)
-        )
-    })
+    ping(pool, settings.connect_timeout())
+        .await
+        .map_err(|e| unreachable("PostgreSQL", settings.url.expose(), &e))
 }
 
 /// Applies pending migrations; safe to call from several processes at once.
@@ -73,13 +69,7 @@ pub async fn migrate(settings: &DatabaseSettings) -> anyhow::Result<Vec<i64>> {
     .await
     .map_err(|_| anyhow::anyhow!("timed out"))
     .and_then(|r| r.map_err(anyhow::Error::from))
-    .map_err(|e| {
-        anyhow::anyhow!(
-            "cannot reach PostgreSQL at {}: {}",
-            redact_url(settings.url.expose()),
-            root_cause(&e)
-        )
-    })?;
+    .map_err(|e| unreachable("PostgreSQL", settings.url.expose(), &e))?;
     let conn_task = tokio::spawn(connection);
     client
         .execute("select pg_advisory_lock($1)", &[&MIGRATION_LOCK_KEY])
@@ -100,6 +90,15 @@ pub async fn migrate(settings: &DatabaseSettings) -> anyhow::Result<Vec<i64>> {
         .iter()
         .map(|m| m.version())
         .collect())
+}
+
+/// The one-line start-up failure for a dependency, with the password masked.
+pub fn unreachable(what: &str, url: &str, e: &anyhow::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot reach {what} at {}: {}",
+        redact_url(url),
+        root_cause(e)
+    )
 }
 
 /// The innermost error message, which is the one a person can act on

@@ -97,46 +97,40 @@ async fn reports_are_rate_limited_per_client_ip() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
-    let untrusting = spawn_app().await;
-    let resp = untrusting
+/// Sends a report with an `X-Forwarded-For` header and returns the IP stored for it.
+async fn stored_ip_for(app: &crate::helpers::TestApp, forwarded_for: &str) -> String {
+    let resp = app
         .http
-        .post(untrusting.url("/api/v1/client-errors"))
-        .header("x-forwarded-for", "198.51.100.7")
+        .post(app.url("/api/v1/client-errors"))
+        .header("x-forwarded-for", forwarded_for)
         .json(&report())
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 202);
-    let ip: String = untrusting
-        .db()
+    app.db()
         .await
         .query_one("select host(ip) from client_errors", &[])
         .await
         .unwrap()
-        .get(0);
-    assert_eq!(ip, "127.0.0.1");
+        .get(0)
+}
+
+#[tokio::test]
+async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+    let untrusting = spawn_app().await;
+    assert_eq!(
+        stored_ip_for(&untrusting, "198.51.100.7").await,
+        "127.0.0.1"
+    );
     untrusting.stop().await;
 
     let behind_proxy =
         spawn_app_with(|s| s.http.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
-    let resp = behind_proxy
-        .http
-        .post(behind_proxy.url("/api/v1/client-errors"))
-        .header("x-forwarded-for", "203.0.113.1, 198.51.100.7")
-        .json(&report())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 202);
-    let ip: String = behind_proxy
-        .db()
-        .await
-        .query_one("select host(ip) from client_errors", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(ip, "198.51.100.7", "rightmost untrusted hop");
+    assert_eq!(
+        stored_ip_for(&behind_proxy, "203.0.113.1, 198.51.100.7").await,
+        "198.51.100.7",
+        "rightmost untrusted hop"
+    );
     behind_proxy.stop().await;
 }
