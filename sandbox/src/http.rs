@@ -1,70 +1,476 @@
-//! The sandbox's HTTP side. `GET /_sandbox` lists what the sandbox serves,
-//! so a developer (and the dev script) can see where to point gerbang.
+//! The sandbox HTTP port: the index at `GET /_sandbox`, the hotspot login
+//! servlet of the first router (`/login`, `/status`, `/logout`; PAP and
+//! CHAP with the real MD5), and control of every simulated router under
+//! `/_sandbox/routeros/{name}/…`.
 
-use std::net::SocketAddr;
+use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration};
 
+use md5::{Digest, Md5};
 use poem::{
     get, handler,
+    http::StatusCode,
     listener::TcpAcceptor,
-    web::{Data, Json},
-    EndpointExt, Route, Server,
+    post,
+    web::{Data, Form, Html, Json, Path, Query, RemoteAddr},
+    EndpointExt, IntoResponse, Request, Response, Route, Server,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::{net::TcpListener, sync::watch};
 
-use crate::routeros_sim::RouterConfig;
+use crate::{
+    routeros_sim::{Faults, LoginBy},
+    SimRouter,
+};
 
-/// What the index reports.
+/// Per-client CHAP id and challenge of the last rendered login page.
+type Chap = Arc<tokio::sync::Mutex<HashMap<String, (u8, [u8; 16])>>>;
+
 #[derive(Clone)]
-pub struct Index {
-    pub routeros_addr: SocketAddr,
-    pub http_addr: SocketAddr,
-    pub router: RouterConfig,
+struct Ctx {
+    http_addr: SocketAddr,
+    routers: Vec<SimRouter>,
+    chap: Chap,
+}
+
+impl Ctx {
+    fn router(&self, name: &str) -> poem::Result<&SimRouter> {
+        self.routers.iter().find(|r| r.name == name).ok_or_else(|| {
+            poem::Error::from_string(format!("no router {name}"), StatusCode::NOT_FOUND)
+        })
+    }
 }
 
 #[derive(Serialize)]
 struct Service {
-    name: &'static str,
+    name: String,
     protocol: &'static str,
     address: String,
     notes: String,
 }
 
-#[derive(Serialize)]
-struct Listing {
-    name: &'static str,
-    version: &'static str,
-    services: Vec<Service>,
+#[handler]
+async fn index(Data(ctx): Data<&Ctx>) -> Json<serde_json::Value> {
+    let mut services = Vec::new();
+    for r in &ctx.routers {
+        let c = r.router.config().await;
+        services.push(Service {
+            name: format!("routeros-api:{}", r.name),
+            protocol: "RouterOS binary API",
+            address: r.api_addr.to_string(),
+            notes: format!(
+                "identity {}, user {}, password {}, {:?}",
+                c.identity, c.username, c.password, c.version
+            ),
+        });
+    }
+    services.push(Service {
+        name: "hotspot-login".into(),
+        protocol: "HTTP (RouterOS hotspot servlet, PAP and CHAP)",
+        address: format!("http://{}/login", ctx.http_addr),
+        notes: format!(
+            "router {}; identify the client with X-Sim-Client-Mac",
+            ctx.routers[0].name
+        ),
+    });
+    services.push(Service {
+        name: "routeros-control".into(),
+        protocol: "HTTP JSON",
+        address: format!("http://{}/_sandbox/routeros", ctx.http_addr),
+        notes: "devices, traffic, clock, reboot, faults, state".into(),
+    });
+    Json(serde_json::json!({
+        "name": "gerbang-sandbox",
+        "version": env!("CARGO_PKG_VERSION"),
+        "services": services,
+    }))
+}
+
+// ---- hotspot servlet -------------------------------------------------------
+
+/// Which device is asking: `X-Sim-Client-Mac`, else the device with the peer's IP.
+async fn client_of(
+    req: &Request,
+    remote: &RemoteAddr,
+    router: &SimRouter,
+) -> Option<(String, String)> {
+    if let Some(mac) = req
+        .headers()
+        .get("x-sim-client-mac")
+        .and_then(|v| v.to_str().ok())
+    {
+        let mac = mac.to_ascii_uppercase();
+        let ip = router.router.device_ip(&mac).await?;
+        return Some((mac, ip));
+    }
+    let ip = remote.as_socket_addr()?.ip().to_string();
+    let mac = router.router.device_by_ip(&ip).await?;
+    Some((mac, ip))
+}
+
+fn octal(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("\\{b:03o}")).collect()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    dst: String,
+    popup: String,
+}
+
+async fn login_page(
+    ctx: &Ctx,
+    client: Option<(String, String)>,
+    dst: &str,
+    error: &str,
+) -> Html<String> {
+    let router = &ctx.routers[0];
+    let identity = router.router.config().await.identity;
+    let (mac, ip) = client.clone().unwrap_or_default();
+    let (chap_id, chap_challenge) = match &client {
+        Some((mac, _)) => {
+            let r1 = router.router.random().await.to_be_bytes();
+            let r2 = router.router.random().await.to_be_bytes();
+            let mut challenge = [0u8; 16];
+            challenge[..8].copy_from_slice(&r1);
+            challenge[8..].copy_from_slice(&r2);
+            let id = r1[7] ^ r2[0];
+            ctx.chap.lock().await.insert(mac.clone(), (id, challenge));
+            (octal(&[id]), octal(&challenge))
+        }
+        None => (String::new(), String::new()),
+    };
+    let link = format!("http://{}/login", ctx.http_addr);
+    Html(format!(
+        r#"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{identity} hotspot</title></head><body>
+<form name="login" action="{link}" method="post">
+<input type="hidden" name="dst" value="{dst}"><input type="hidden" name="popup" value="true">
+<input name="username" type="text"><input name="password" type="password"><button type="submit">OK</button>
+</form>
+<p id="error">{error}</p>
+<dl><dt>mac</dt><dd id="mac">{mac}</dd><dt>ip</dt><dd id="ip">{ip}</dd><dt>link-login-only</dt><dd id="link-login-only">{link}</dd></dl>
+<script>var chapId = '{chap_id}'; var chapChallenge = '{chap_challenge}';</script>
+</body></html>"#,
+        identity = escape(&identity),
+        dst = escape(dst),
+        error = escape(error),
+    ))
 }
 
 #[handler]
-fn index(Data(ix): Data<&Index>) -> Json<Listing> {
-    Json(Listing {
-        name: "gerbang-sandbox",
-        version: env!("CARGO_PKG_VERSION"),
-        services: vec![
-            Service {
-                name: "routeros-api",
-                protocol: "RouterOS binary API (modern login)",
-                address: ix.routeros_addr.to_string(),
-                notes: format!(
-                    "identity {}, user {}, password {}",
-                    ix.router.identity, ix.router.username, ix.router.password
-                ),
-            },
-            Service {
-                name: "sandbox-index",
-                protocol: "HTTP",
-                address: format!("http://{}/_sandbox", ix.http_addr),
-                notes: "this listing".into(),
-            },
-        ],
+async fn login_get(
+    req: &Request,
+    remote: &RemoteAddr,
+    Data(ctx): Data<&Ctx>,
+    Query(form): Query<LoginForm>,
+) -> Response {
+    login_common(req, remote, ctx, form).await
+}
+
+#[handler]
+async fn login_post(
+    req: &Request,
+    remote: &RemoteAddr,
+    Data(ctx): Data<&Ctx>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    login_common(req, remote, ctx, form).await
+}
+
+async fn login_common(req: &Request, remote: &RemoteAddr, ctx: &Ctx, form: LoginForm) -> Response {
+    let router = &ctx.routers[0];
+    let client = client_of(req, remote, router).await;
+    if form.username.is_empty() {
+        return login_page(ctx, client, &form.dst, "").await.into_response();
+    }
+    let Some((mac, ip)) = client.clone() else {
+        return login_page(
+            ctx,
+            None,
+            &form.dst,
+            &format!("you are not logged in (ip {})", remote),
+        )
+        .await
+        .into_response();
+    };
+    let chap = ctx.chap.lock().await.get(&mac).copied();
+    let is_chap = chap.is_some()
+        && form.password.len() == 32
+        && form.password.bytes().all(|b| b.is_ascii_hexdigit());
+    let submitted = form.password.to_ascii_lowercase();
+    let (by, check): (LoginBy, Box<dyn Fn(&str) -> bool + Send>) = if is_chap {
+        let (id, challenge) = chap.expect("checked above");
+        (
+            LoginBy::HttpChap,
+            Box::new(move |stored: &str| {
+                let mut md5 = Md5::new();
+                md5.update([id]);
+                md5.update(stored.as_bytes());
+                md5.update(challenge);
+                let hex: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                hex == submitted
+            }),
+        )
+    } else {
+        let plain = form.password.clone();
+        (
+            LoginBy::HttpPap,
+            Box::new(move |stored: &str| stored == plain),
+        )
+    };
+    match router
+        .router
+        .hotspot_login(&form.username, check, &mac, &ip, by)
+        .await
+    {
+        Ok(()) => {
+            let dst = if form.dst.is_empty() {
+                format!("http://{}/status", ctx.http_addr)
+            } else {
+                form.dst.clone()
+            };
+            let _ = form.popup;
+            Response::builder()
+                .status(StatusCode::FOUND)
+                .header("Location", dst.clone())
+                .content_type("text/html; charset=utf-8")
+                .body(format!("<!DOCTYPE html><html><head><meta http-equiv=\"refresh\" content=\"0; url={}\"></head><body>You are logged in</body></html>", escape(&dst)))
+        }
+        Err(refused) => login_page(ctx, client, &form.dst, &refused.text)
+            .await
+            .into_response(),
+    }
+}
+
+#[handler]
+async fn status(req: &Request, remote: &RemoteAddr, Data(ctx): Data<&Ctx>) -> Html<String> {
+    let router = &ctx.routers[0];
+    let client = client_of(req, remote, router).await;
+    let session = match &client {
+        Some((mac, _)) => router.router.with_state(|s| s.session_of(mac)).await,
+        None => None,
+    };
+    Html(match (client, session) {
+        (Some((_, ip)), Some(id)) => format!("<p id=\"status\">logged in ({ip}, session {id})</p>"),
+        (client, _) => format!(
+            "<p id=\"error\">you are not logged in (ip {})</p>",
+            client.map(|c| c.1).unwrap_or_else(|| remote.to_string())
+        ),
     })
 }
 
+#[handler]
+async fn logout(req: &Request, remote: &RemoteAddr, Data(ctx): Data<&Ctx>) -> Html<String> {
+    let router = &ctx.routers[0];
+    if let Some((mac, _)) = client_of(req, remote, router).await {
+        router
+            .router
+            .with_state(|s| {
+                let ids: Vec<u32> = s
+                    .session_of(&mac)
+                    .and_then(|id| crate::routeros_sim::tables::parse_id(&id))
+                    .into_iter()
+                    .collect();
+                for id in ids {
+                    s.logout(id, "user-request");
+                }
+            })
+            .await;
+    }
+    Html("<p id=\"status\">logged out</p>".into())
+}
+
+// ---- control ---------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct NewDevice {
+    mac: String,
+    ip: String,
+    #[serde(default)]
+    host_name: String,
+}
+
+#[derive(Deserialize)]
+struct Traffic {
+    mac: String,
+    up_bps: u64,
+    down_bps: u64,
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: u64,
+}
+
+#[derive(Deserialize)]
+struct StateQuery {
+    path: Option<String>,
+}
+
+#[handler]
+async fn list_routers(Data(ctx): Data<&Ctx>) -> Json<serde_json::Value> {
+    let mut out = Vec::new();
+    for r in &ctx.routers {
+        out.push(serde_json::json!({
+            "name": r.name,
+            "api": r.api_addr.to_string(),
+            "config": r.router.config().await,
+            "open_sessions": r.router.open_sessions(),
+        }));
+    }
+    Json(serde_json::Value::Array(out))
+}
+
+#[handler]
+async fn attach(
+    Path(name): Path<String>,
+    Data(ctx): Data<&Ctx>,
+    Json(d): Json<NewDevice>,
+) -> poem::Result<StatusCode> {
+    if d.mac.parse::<routeros::Mac>().is_err() || d.ip.parse::<std::net::IpAddr>().is_err() {
+        return Err(poem::Error::from_string(
+            "mac and ip must be valid",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    ctx.router(&name)?
+        .router
+        .attach_device(&d.mac, &d.ip, &d.host_name)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[handler]
+async fn detach(
+    Path((name, mac)): Path<(String, String)>,
+    Data(ctx): Data<&Ctx>,
+) -> poem::Result<StatusCode> {
+    ctx.router(&name)?.router.detach_device(&mac).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[handler]
+async fn traffic(
+    Path(name): Path<String>,
+    Data(ctx): Data<&Ctx>,
+    Json(t): Json<Traffic>,
+) -> poem::Result<StatusCode> {
+    if ctx
+        .router(&name)?
+        .router
+        .set_traffic(&t.mac, t.up_bps, t.down_bps)
+        .await
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(poem::Error::from_string(
+            "no such device",
+            StatusCode::NOT_FOUND,
+        ))
+    }
+}
+
+#[handler]
+async fn clock(
+    Path(name): Path<String>,
+    Data(ctx): Data<&Ctx>,
+    Json(a): Json<Advance>,
+) -> poem::Result<Json<serde_json::Value>> {
+    let r = &ctx.router(&name)?.router;
+    r.advance(Duration::from_secs(a.seconds.min(30 * 86_400)))
+        .await;
+    Ok(Json(
+        serde_json::json!({ "clock_seconds": r.clock().await.as_secs() }),
+    ))
+}
+
+#[handler]
+async fn reboot(Path(name): Path<String>, Data(ctx): Data<&Ctx>) -> poem::Result<StatusCode> {
+    ctx.router(&name)?.router.reboot().await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[handler]
+async fn put_faults(
+    Path(name): Path<String>,
+    Data(ctx): Data<&Ctx>,
+    Json(f): Json<Faults>,
+) -> poem::Result<StatusCode> {
+    ctx.router(&name)?.router.set_faults(f).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[handler]
+async fn get_state(
+    Path(name): Path<String>,
+    Data(ctx): Data<&Ctx>,
+    Query(q): Query<StateQuery>,
+) -> poem::Result<Json<serde_json::Value>> {
+    let r = &ctx.router(&name)?.router;
+    Ok(Json(match q.path {
+        Some(path) => {
+            let rows = r
+                .rows(&path)
+                .await
+                .ok_or_else(|| poem::Error::from_string("no such menu", StatusCode::NOT_FOUND))?;
+            serde_json::to_value(
+                rows.into_iter()
+                    .map(|(id, mut props)| {
+                        props.insert(".id".into(), id);
+                        props
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default()
+        }
+        None => serde_json::json!({
+            "clock_seconds": r.clock().await.as_secs(),
+            "events": r.events().await,
+            "faults": r.faults().await,
+            "open_sessions": r.open_sessions(),
+        }),
+    }))
+}
+
 /// Serves HTTP until `stop` turns true.
-pub async fn serve(listener: TcpListener, index_data: Index, mut stop: watch::Receiver<bool>) {
-    let app = Route::new().at("/_sandbox", get(index)).data(index_data);
+pub async fn serve(
+    listener: TcpListener,
+    http_addr: SocketAddr,
+    routers: Vec<SimRouter>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let ctx = Ctx {
+        http_addr,
+        routers,
+        chap: Arc::default(),
+    };
+    let app = Route::new()
+        .at("/_sandbox", get(index))
+        .at("/login", get(login_get).post(login_post))
+        .at("/status", get(status))
+        .at("/logout", get(logout).post(logout))
+        .at("/_sandbox/routeros", get(list_routers))
+        .at("/_sandbox/routeros/:name/devices", post(attach))
+        .at(
+            "/_sandbox/routeros/:name/devices/:mac",
+            poem::delete(detach),
+        )
+        .at("/_sandbox/routeros/:name/traffic", post(traffic))
+        .at("/_sandbox/routeros/:name/clock", post(clock))
+        .at("/_sandbox/routeros/:name/reboot", post(reboot))
+        .at("/_sandbox/routeros/:name/faults", poem::put(put_faults))
+        .at("/_sandbox/routeros/:name/state", get(get_state))
+        .data(ctx);
     let acceptor = match TcpAcceptor::from_tokio(listener) {
         Ok(a) => a,
         Err(e) => {

@@ -1,7 +1,11 @@
 //! gerbang sandbox: the RouterOS simulator and the fake upstreams (Fonnte,
 //! Midtrans, Turnstile) that tests and the local demo talk to over the real
-//! wire protocols. This first piece serves the RouterOS API login and
-//! `/system/identity/print`, and the HTTP index at `GET /_sandbox`.
+//! wire protocols.
+//!
+//! - [`routeros_sim`]: simulated RouterOS v7 hotspot routers (binary API,
+//!   hotspot behaviour, virtual clock and LAN, faults); several per process.
+//! - [`http`]: the sandbox HTTP port — `GET /_sandbox` index, the hotspot
+//!   login servlet (`/login`, PAP and CHAP), and control under `/_sandbox/routeros/…`.
 
 pub mod http;
 pub mod routeros_sim;
@@ -10,55 +14,113 @@ use std::net::SocketAddr;
 
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 
-/// Where the sandbox listens and how its simulated router identifies itself.
+pub use routeros_sim::{Router, RouterConfig};
+
+/// One simulated router and where its API listens.
+#[derive(Debug, Clone)]
+pub struct RouterSpec {
+    pub name: String,
+    pub api_addr: SocketAddr,
+    pub config: RouterConfig,
+}
+
+/// Where the sandbox listens. The first router also answers the hotspot
+/// login servlet at `/login`.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
-    pub routeros_addr: SocketAddr,
     pub http_addr: SocketAddr,
-    pub router: routeros_sim::RouterConfig,
+    pub routers: Vec<RouterSpec>,
 }
 
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
-            routeros_addr: SocketAddr::from(([127, 0, 0, 1], 18728)),
             http_addr: SocketAddr::from(([127, 0, 0, 1], 18080)),
-            router: routeros_sim::RouterConfig::default(),
+            routers: vec![RouterSpec {
+                name: "router1".into(),
+                api_addr: SocketAddr::from(([127, 0, 0, 1], 18728)),
+                config: RouterConfig::default(),
+            }],
         }
     }
 }
 
-/// A running sandbox. Dropping it does not stop it; call [`Sandbox::shutdown`].
+impl SandboxConfig {
+    /// Everything on free loopback ports (tests), with `n` routers.
+    pub fn ephemeral(n: usize) -> Self {
+        Self {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            routers: (1..=n)
+                .map(|i| RouterSpec {
+                    name: format!("router{i}"),
+                    api_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+                    config: RouterConfig {
+                        identity: format!("gerbang-sandbox-{i}"),
+                        seed: 0x5eed_0000 + i as u64,
+                        ..RouterConfig::default()
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A running simulated router.
+#[derive(Clone)]
+pub struct SimRouter {
+    pub name: String,
+    pub api_addr: SocketAddr,
+    pub router: Router,
+}
+
+/// A running sandbox. Call [`Sandbox::shutdown`] to stop it.
 pub struct Sandbox {
-    pub routeros_addr: SocketAddr,
     pub http_addr: SocketAddr,
+    pub routers: Vec<SimRouter>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Sandbox {
-    /// Binds both listeners (port 0 picks free ports) and starts serving.
+    /// Binds every listener (port 0 picks free ports) and starts serving.
     pub async fn start(config: SandboxConfig) -> anyhow::Result<Self> {
-        let ros = TcpListener::bind(config.routeros_addr).await?;
-        let http = TcpListener::bind(config.http_addr).await?;
-        let routeros_addr = ros.local_addr()?;
-        let http_addr = http.local_addr()?;
         let (stop, stopped) = watch::channel(false);
-        let index = http::Index {
-            routeros_addr,
+        let mut tasks = Vec::new();
+        let mut routers = Vec::new();
+        for spec in config.routers {
+            let listener = TcpListener::bind(spec.api_addr).await?;
+            let api_addr = listener.local_addr()?;
+            let router = Router::new(spec.config);
+            tasks.push(tokio::spawn(routeros_sim::serve(
+                listener,
+                router.clone(),
+                stopped.clone(),
+            )));
+            routers.push(SimRouter {
+                name: spec.name,
+                api_addr,
+                router,
+            });
+        }
+        let http = TcpListener::bind(config.http_addr).await?;
+        let http_addr = http.local_addr()?;
+        tasks.push(tokio::spawn(http::serve(
+            http,
             http_addr,
-            router: config.router.clone(),
-        };
-        let tasks = vec![
-            tokio::spawn(routeros_sim::serve(ros, config.router, stopped.clone())),
-            tokio::spawn(http::serve(http, index, stopped)),
-        ];
+            routers.clone(),
+            stopped,
+        )));
         Ok(Self {
-            routeros_addr,
             http_addr,
+            routers,
             stop,
             tasks,
         })
+    }
+
+    /// The first router (the one behind `/login`).
+    pub fn router(&self) -> &SimRouter {
+        &self.routers[0]
     }
 
     /// Stops accepting, closes connections and waits for the tasks.

@@ -1,16 +1,19 @@
 use std::net::SocketAddr;
 
 use clap::Parser;
-use sandbox::{Sandbox, SandboxConfig};
+use sandbox::{RouterConfig, RouterSpec, Sandbox, SandboxConfig};
 
-/// gerbang-sandbox: a simulated MikroTik router and fake upstreams for local use and tests.
+/// gerbang-sandbox: simulated MikroTik routers and fake upstreams for local use and tests.
 #[derive(Parser)]
 #[command(name = "gerbang-sandbox", version)]
 struct Cli {
-    /// RouterOS API listen address.
+    /// RouterOS API listen address of the first router; more routers take the following ports.
     #[arg(long, env = "SANDBOX_ROUTEROS_ADDR", default_value = "127.0.0.1:18728")]
     routeros_addr: SocketAddr,
-    /// HTTP listen address (fakes and the index at /_sandbox).
+    /// How many simulated routers to run.
+    #[arg(long, env = "SANDBOX_ROUTERS", default_value_t = 1)]
+    routers: u16,
+    /// HTTP listen address (login servlet, control, fakes, index at /_sandbox).
     #[arg(long, env = "SANDBOX_HTTP_ADDR", default_value = "127.0.0.1:18080")]
     http_addr: SocketAddr,
 }
@@ -23,21 +26,41 @@ async fn main() {
         )
         .init();
     let cli = Cli::parse();
-    let config = SandboxConfig {
-        routeros_addr: cli.routeros_addr,
+    let routers = (0..cli.routers.max(1))
+        .map(|i| RouterSpec {
+            name: format!("router{}", i + 1),
+            api_addr: SocketAddr::new(cli.routeros_addr.ip(), cli.routeros_addr.port() + i),
+            config: RouterConfig {
+                identity: if i == 0 {
+                    "gerbang-sandbox".into()
+                } else {
+                    format!("gerbang-sandbox-{}", i + 1)
+                },
+                ..RouterConfig::default()
+            },
+        })
+        .collect();
+    let sandbox = match Sandbox::start(SandboxConfig {
         http_addr: cli.http_addr,
-        ..Default::default()
-    };
-    let sandbox = match Sandbox::start(config).await {
+        routers,
+    })
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("gerbang-sandbox: {e:#}");
             std::process::exit(1);
         }
     };
+    for r in &sandbox.routers {
+        println!(
+            "gerbang-sandbox: {} RouterOS API on {} (admin/sandbox)",
+            r.name, r.api_addr
+        );
+    }
     println!(
-        "gerbang-sandbox: RouterOS API on {} (admin/sandbox), HTTP on http://{}/_sandbox",
-        sandbox.routeros_addr, sandbox.http_addr
+        "gerbang-sandbox: HTTP on http://{}/_sandbox (hotspot login at /login)",
+        sandbox.http_addr
     );
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;

@@ -1,7 +1,5 @@
 //! The sandbox over real sockets: RouterOS API framing and the HTTP index.
 
-use std::net::SocketAddr;
-
 use futures_util::{SinkExt, StreamExt};
 use routeros::{Sentence, SentenceCodec};
 use sandbox::{Sandbox, SandboxConfig};
@@ -9,13 +7,7 @@ use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
 async fn start() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        routeros_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        http_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        ..Default::default()
-    })
-    .await
-    .unwrap()
+    Sandbox::start(SandboxConfig::ephemeral(1)).await.unwrap()
 }
 
 async fn exchange(
@@ -34,7 +26,7 @@ async fn exchange(
 #[tokio::test]
 async fn login_then_identity_over_tcp() {
     let sb = start().await;
-    let stream = TcpStream::connect(sb.routeros_addr).await.unwrap();
+    let stream = TcpStream::connect(sb.router().api_addr).await.unwrap();
     let mut conn = Framed::new(stream, SentenceCodec::default());
 
     let r = exchange(
@@ -66,7 +58,7 @@ async fn login_then_identity_over_tcp() {
         2,
     )
     .await;
-    assert_eq!(r[0].get("name"), Some("gerbang-sandbox"));
+    assert_eq!(r[0].get("name"), Some("gerbang-sandbox-1"));
     assert_eq!(r[1].command(), Some("!done"));
     assert_eq!(r[1].tag(), Some("5"));
 
@@ -82,7 +74,7 @@ async fn login_then_identity_over_tcp() {
 #[tokio::test]
 async fn command_before_login_is_fatal_and_closes() {
     let sb = start().await;
-    let stream = TcpStream::connect(sb.routeros_addr).await.unwrap();
+    let stream = TcpStream::connect(sb.router().api_addr).await.unwrap();
     let mut conn = Framed::new(stream, SentenceCodec::default());
     let r = exchange(&mut conn, Sentence::new("/ip/hotspot/user/print"), 1).await;
     assert_eq!(
@@ -105,8 +97,8 @@ async fn http_index_lists_the_routeros_address() {
     let services = body["services"].as_array().unwrap();
     let ros = services
         .iter()
-        .find(|s| s["name"] == "routeros-api")
+        .find(|s| s["name"] == "routeros-api:router1")
         .unwrap();
-    assert_eq!(ros["address"], sb.routeros_addr.to_string());
+    assert_eq!(ros["address"], sb.router().api_addr.to_string());
     sb.shutdown().await;
 }
