@@ -523,7 +523,7 @@ where
 
 /// `00` + hex(MD5(0x00 ‖ password ‖ challenge bytes)) for the legacy login.
 pub fn legacy_response(password: &str, challenge_hex: &str) -> Option<String> {
-    if challenge_hex.len() % 2 != 0 {
+    if !challenge_hex.len().is_multiple_of(2) {
         return None;
     }
     let challenge: Option<Vec<u8>> = (0..challenge_hex.len())

@@ -262,3 +262,55 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use bytes::BytesMut;
+    use proptest::prelude::*;
+    use tokio_util::codec::Decoder;
+
+    use super::SentenceCodec;
+    use crate::sentence::Sentence;
+
+    fn words() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        // Non-empty words (an empty word ends a sentence), some long enough
+        // for the 2- and 3-byte length forms.
+        let word = prop_oneof![
+            4 => proptest::collection::vec(any::<u8>(), 1..40),
+            1 => proptest::collection::vec(any::<u8>(), 120..300),
+            1 => proptest::collection::vec(any::<u8>(), 16_380..16_400),
+        ];
+        proptest::collection::vec(word, 1..6)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn sentences_round_trip_through_any_read_split(
+            sentences in proptest::collection::vec(words(), 1..4),
+            cuts in proptest::collection::vec(1usize..5000, 0..20),
+        ) {
+            let mut wire = BytesMut::new();
+            for s in &sentences {
+                Sentence::from_words(s.clone()).write_to(&mut wire);
+            }
+            let wire = wire.freeze();
+            let mut codec = SentenceCodec::default();
+            let mut buf = BytesMut::new();
+            let mut out = Vec::new();
+            let mut pos = 0;
+            let mut cuts = cuts.into_iter();
+            while pos < wire.len() {
+                let n = cuts.next().unwrap_or(wire.len()).min(wire.len() - pos);
+                buf.extend_from_slice(&wire[pos..pos + n]);
+                pos += n;
+                while let Some(s) = codec.decode(&mut buf).unwrap() {
+                    out.push(s.words().to_vec());
+                }
+            }
+            prop_assert_eq!(out, sentences);
+            prop_assert!(buf.is_empty());
+        }
+    }
+}

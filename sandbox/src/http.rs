@@ -107,6 +107,15 @@ async fn client_of(
     Some((mac, ip))
 }
 
+/// Lower-case hex of MD5(chap-id ‖ password ‖ challenge), as the login page's md5.js computes it.
+pub fn chap_response(id: u8, password: &str, challenge: &[u8]) -> String {
+    let mut md5 = Md5::new();
+    md5.update([id]);
+    md5.update(password.as_bytes());
+    md5.update(challenge);
+    md5.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn octal(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("\\{b:03o}")).collect()
 }
@@ -117,6 +126,9 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// Checks the submitted password against the user's stored one.
+type PasswordCheck = Box<dyn Fn(&str) -> bool + Send>;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -208,18 +220,11 @@ async fn login_common(req: &Request, remote: &RemoteAddr, ctx: &Ctx, form: Login
         && form.password.len() == 32
         && form.password.bytes().all(|b| b.is_ascii_hexdigit());
     let submitted = form.password.to_ascii_lowercase();
-    let (by, check): (LoginBy, Box<dyn Fn(&str) -> bool + Send>) = if is_chap {
+    let (by, check): (LoginBy, PasswordCheck) = if is_chap {
         let (id, challenge) = chap.expect("checked above");
         (
             LoginBy::HttpChap,
-            Box::new(move |stored: &str| {
-                let mut md5 = Md5::new();
-                md5.update([id]);
-                md5.update(stored.as_bytes());
-                md5.update(challenge);
-                let hex: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
-                hex == submitted
-            }),
+            Box::new(move |stored: &str| chap_response(id, stored, &challenge) == submitted),
         )
     } else {
         let plain = form.password.clone();
@@ -486,5 +491,24 @@ pub async fn serve(
         .await
     {
         tracing::error!(error = %e, "sandbox http server failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chap_worked_example_from_the_docs() {
+        let challenge = [
+            0xef, 0x0d, 0xd8, 0x0b, 0x11, 0x9c, 0x65, 0xa5, 0xc3, 0xab, 0x62, 0xa6, 0x5b, 0x7d,
+            0xfd, 0xce,
+        ];
+        assert_eq!(
+            chap_response(0xF9, "secret", &challenge),
+            "e5627b636f982d6233d0cf5931d404c2"
+        );
+        assert_eq!(octal(&[0xF9]), "\\371");
+        assert_eq!(&octal(&challenge)[..12], "\\357\\015\\330");
     }
 }

@@ -136,7 +136,6 @@ impl State {
         for path in [HOST, ARP, LEASE] {
             let ids: Vec<u32> = self
                 .table_ref(path)
-                .items
                 .iter()
                 .filter(|i| {
                     i.props.get("mac-address").map(String::as_str) == Some(mac.as_str())
@@ -164,7 +163,6 @@ impl State {
 
     fn binding_type(&self, mac: &str) -> Option<String> {
         self.table_ref(BINDING)
-            .items
             .iter()
             .filter(|b| b.props.get("disabled").map(String::as_str) != Some("true"))
             .find(|b| b.props.get("mac-address").map(String::as_str) == Some(mac))
@@ -175,7 +173,6 @@ impl State {
     pub fn refresh_hosts(&mut self) {
         let hosts: Vec<(u32, String)> = self
             .table_ref(HOST)
-            .items
             .iter()
             .map(|h| {
                 (
@@ -358,7 +355,6 @@ impl State {
     fn set_host_authorized(&mut self, mac: &str, authorized: bool) {
         let ids: Vec<u32> = self
             .table_ref(HOST)
-            .items
             .iter()
             .filter(|h| h.props.get("mac-address").map(String::as_str) == Some(mac))
             .map(|h| h.id)
@@ -404,7 +400,6 @@ impl State {
         let queue_name = format!("<hotspot-{}>", session.user);
         let dynamic_ids: Vec<(&'static str, u32)> = self
             .table_ref(QUEUE)
-            .items
             .iter()
             .filter(|q| {
                 q.props.get("name") == Some(&queue_name)
@@ -414,7 +409,6 @@ impl State {
             .map(|q| (QUEUE, q.id))
             .chain(
                 self.table_ref(ADDRESS_LIST)
-                    .items
                     .iter()
                     .filter(|e| {
                         e.props.get("dynamic").map(String::as_str) == Some("true")
@@ -432,7 +426,6 @@ impl State {
         ) {
             let cookies: Vec<u32> = self
                 .table_ref(COOKIE)
-                .items
                 .iter()
                 .filter(|c| c.props.get("mac-address") == Some(&session.mac))
                 .map(|c| c.id)
@@ -510,7 +503,6 @@ impl State {
     fn host_traffic(&mut self, mac: &str, up: u64, down: u64) {
         let ids: Vec<u32> = self
             .table_ref(HOST)
-            .items
             .iter()
             .filter(|h| h.props.get("mac-address").map(String::as_str) == Some(mac))
             .map(|h| h.id)
@@ -544,11 +536,10 @@ impl State {
                     .is_some_and(|t| t.split(',').any(|t| t.trim_end_matches("/32") == ip))
         };
         let dynamic = table
-            .items
             .iter()
             .filter(|q| q.props.get("dynamic").map(String::as_str) == Some("true"))
             .find(covers);
-        dynamic.or_else(|| table.items.iter().find(covers))
+        dynamic.or_else(|| table.iter().find(covers))
     }
 
     fn queue_traffic(&mut self, ip: &str, up: u64, down: u64) {
@@ -581,8 +572,8 @@ impl State {
             };
             let table = self.table(path);
             let kept: Vec<_> = table
-                .items
-                .drain(..)
+                .drain()
+                .into_iter()
                 .filter(|i| persisted && i.props.get("dynamic").map(String::as_str) != Some("true"))
                 .collect();
             let mut fresh = super::tables::Table::new(start);

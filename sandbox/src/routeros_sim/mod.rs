@@ -226,7 +226,6 @@ impl Router {
         let table = state.tables.get(path)?;
         Some(
             table
-                .items
                 .iter()
                 .map(|i| (tables::format_id(i.id), i.props.clone()))
                 .collect(),

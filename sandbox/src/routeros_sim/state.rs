@@ -246,7 +246,6 @@ impl State {
         let count_only = attrs.iter().any(|(k, _)| k == "count-only");
         let table = self.table_ref(spec.path);
         let matching: Vec<&Item> = table
-            .items
             .iter()
             .filter(|item| {
                 let mut view = item.props.clone();
@@ -327,7 +326,7 @@ impl State {
         if keys.iter().any(|k| !props.contains_key(*k)) {
             return None;
         }
-        let clash = self.table_ref(spec.path).items.iter().any(|item| {
+        let clash = self.table_ref(spec.path).iter().any(|item| {
             Some(item.id) != except && keys.iter().all(|k| item.props.get(*k) == props.get(*k))
         });
         clash.then(|| trap(message, Some(1)))
@@ -351,7 +350,7 @@ impl State {
             props.entry(k.to_string()).or_insert_with(|| v.to_string());
         }
         if spec.path == "/queue/simple" && !props.contains_key("name") {
-            let n = self.table_ref(spec.path).items.len() + 1;
+            let n = self.table_ref(spec.path).len() + 1;
             props.insert("name".into(), format!("queue{n}"));
         }
         if let Some(t) = self.unique_conflict(spec, &props, None) {
@@ -389,10 +388,15 @@ impl State {
             if item.props.get("dynamic").map(String::as_str) == Some("true") {
                 return trap_done("failure: dynamic items can not be changed", Some(1));
             }
-            let mut next = item.props.clone();
-            next.extend(values.iter().cloned());
-            if let Some(t) = self.unique_conflict(spec, &next, Some(id)) {
-                return vec![t, Sentence::new("!done")];
+            let touches_unique = spec
+                .unique
+                .is_some_and(|(keys, _)| values.iter().any(|(k, _)| keys.contains(&k.as_str())));
+            if touches_unique {
+                let mut next = item.props.clone();
+                next.extend(values.iter().cloned());
+                if let Some(t) = self.unique_conflict(spec, &next, Some(id)) {
+                    return vec![t, Sentence::new("!done")];
+                }
             }
         }
         for id in ids {

@@ -472,45 +472,62 @@ pub struct Item {
     pub props: BTreeMap<String, String>,
 }
 
-/// A table: items in creation order, ids from a counter with a random start.
+/// A table: items keyed by id. Ids come from a counter with a random start,
+/// so id order is creation order (a reboot renumbers in the same order).
 #[derive(Debug, Clone)]
 pub struct Table {
     pub next_id: u32,
-    pub items: Vec<Item>,
+    items: BTreeMap<u32, Item>,
 }
 
 impl Table {
     pub fn new(start: u32) -> Self {
         Self {
             next_id: start,
-            items: Vec::new(),
+            items: BTreeMap::new(),
         }
     }
 
     pub fn insert(&mut self, props: BTreeMap<String, String>) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
-        self.items.push(Item { id, props });
+        self.items.insert(id, Item { id, props });
         id
     }
 
+    /// Items in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = &Item> {
+        self.items.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     pub fn get(&self, id: u32) -> Option<&Item> {
-        self.items.iter().find(|i| i.id == id)
+        self.items.get(&id)
     }
 
     pub fn get_mut(&mut self, id: u32) -> Option<&mut Item> {
-        self.items.iter_mut().find(|i| i.id == id)
+        self.items.get_mut(&id)
     }
 
     pub fn find(&self, prop: &str, value: &str) -> Option<&Item> {
-        self.items
-            .iter()
+        self.iter()
             .find(|i| i.props.get(prop).map(String::as_str) == Some(value))
     }
 
     pub fn remove(&mut self, id: u32) -> Option<Item> {
-        let pos = self.items.iter().position(|i| i.id == id)?;
-        Some(self.items.remove(pos))
+        self.items.remove(&id)
+    }
+
+    /// Removes every item, returning them in creation order.
+    pub fn drain(&mut self) -> Vec<Item> {
+        std::mem::take(&mut self.items).into_values().collect()
     }
 }
 
