@@ -42,6 +42,8 @@ pub struct Config {
     pub command_timeout: Duration,
     /// TCP keepalive idle time (routers send no keepalives; NAT drops idle flows).
     pub keepalive: Option<Duration>,
+    /// TLS for the api-ssl service; `None` is plain TCP (port 8728).
+    pub tls: Option<crate::tls::Tls>,
 }
 
 impl std::fmt::Debug for Config {
@@ -52,6 +54,7 @@ impl std::fmt::Debug for Config {
             .field("password", &"[redacted]")
             .field("connect_timeout", &self.connect_timeout)
             .field("command_timeout", &self.command_timeout)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -70,6 +73,7 @@ impl Config {
             connect_timeout: Duration::from_secs(5),
             command_timeout: Duration::from_secs(30),
             keepalive: Some(Duration::from_secs(60)),
+            tls: None,
         }
     }
 }
@@ -125,7 +129,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects over TCP and logs in (modern login, falling back to the
+    /// Connects over TCP (and TLS when configured) and logs in (modern login, falling back to the
     /// pre-6.43 MD5 challenge when the router answers with one).
     pub async fn connect(config: &Config) -> Result<Self, Error> {
         let work = async {
@@ -137,7 +141,10 @@ impl Client {
                     .with_interval(Duration::from_secs(10));
                 socket2::SockRef::from(&stream).set_tcp_keepalive(&ka)?;
             }
-            Self::handshake(stream, config).await
+            match &config.tls {
+                Some(tls) => Self::handshake(crate::tls::connect(stream, tls).await?, config).await,
+                None => Self::handshake(stream, config).await,
+            }
         };
         tokio::time::timeout(config.connect_timeout, work)
             .await

@@ -58,6 +58,9 @@ pub enum Error {
     /// Login was refused (wrong credentials, or the account lacks the `api` policy).
     #[error("login refused: {0}")]
     Login(String),
+    /// The TLS handshake failed (untrusted or mismatched certificate, bad name).
+    #[error("tls: {0}")]
+    Tls(String),
     /// The connection is closed (by us, by the router, or after an earlier error).
     #[error("connection closed")]
     Closed,

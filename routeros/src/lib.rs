@@ -6,6 +6,7 @@
 //!   reader and one writer task multiplexing tagged commands, so many commands
 //!   are in flight at once; `!re`/`!done`/`!trap`/`!fatal`/`!empty`; `/cancel`;
 //!   `listen` streams; per-command timeouts; TCP keepalive; `/quit`.
+//! - [`Tls`]: api-ssl with certificate verification or fingerprint pinning.
 //! - [`Query`] for the `print` stack machine; [`value`] parsers for ids,
 //!   booleans, durations, dates, MACs and counters; [`Row`] keeps values as bytes.
 //! - [`pool`]: a small per-router pool (default 4; routers allow 20 API sessions).
@@ -32,6 +33,7 @@ pub mod pool;
 pub mod query;
 pub mod row;
 pub mod sentence;
+pub mod tls;
 pub mod value;
 
 pub use client::{Client, Config, Print, ReplyStream};
@@ -40,4 +42,5 @@ pub use error::{Error, Trap};
 pub use query::Query;
 pub use row::{Reply, Response, Row};
 pub use sentence::{ReplyKind, Sentence};
+pub use tls::Tls;
 pub use value::{Id, Mac};

@@ -587,3 +587,83 @@ async fn reboot_drops_sessions_and_renumbers_ids() {
     );
     r.shutdown().await;
 }
+
+#[tokio::test]
+async fn api_ssl_with_a_pinned_fingerprint_or_verified_roots() {
+    use routeros::tls::{fingerprint, Tls};
+    use rustls_pki_types::{pem::PemObject, CertificateDer};
+
+    let r = routeros_sim::spawn_tls(
+        RouterConfig::default(),
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .unwrap();
+    let cert = CertificateDer::from_pem_slice(routeros_sim::TLS_CERT_PEM).unwrap();
+
+    let mut pinned = config(&r);
+    pinned.tls = Some(Tls::Pin {
+        sha256: fingerprint(cert.as_ref()),
+        server_name: "gerbang-sandbox".into(),
+    });
+    let c = Client::connect(&pinned).await.unwrap();
+    assert_eq!(c.identity().await.unwrap(), "gerbang-sandbox");
+
+    let mut wrong_pin = config(&r);
+    wrong_pin.tls = Some(Tls::Pin {
+        sha256: [7; 32],
+        server_name: "gerbang-sandbox".into(),
+    });
+    assert!(
+        matches!(Client::connect(&wrong_pin).await, Err(Error::Tls(m)) if m.contains("fingerprint"))
+    );
+
+    let mut verified = config(&r);
+    verified.tls = Some(Tls::Verify {
+        roots_pem: routeros_sim::TLS_CA_PEM.to_vec(),
+        server_name: "127.0.0.1".into(),
+    });
+    let c = Client::connect(&verified).await.unwrap();
+    assert_eq!(c.identity().await.unwrap(), "gerbang-sandbox");
+
+    let mut wrong_name = config(&r);
+    wrong_name.tls = Some(Tls::Verify {
+        roots_pem: routeros_sim::TLS_CA_PEM.to_vec(),
+        server_name: "router.example".into(),
+    });
+    assert!(matches!(
+        Client::connect(&wrong_name).await,
+        Err(Error::Tls(_))
+    ));
+
+    // Plain TCP to the TLS port is not an API session.
+    assert!(Client::connect(&config(&r)).await.is_err());
+    r.shutdown().await;
+}
+
+#[tokio::test]
+async fn several_routers_in_one_sandbox_are_independent() {
+    let sb = sandbox::Sandbox::start(sandbox::SandboxConfig::ephemeral(3))
+        .await
+        .unwrap();
+    let mut identities = Vec::new();
+    for r in &sb.routers {
+        let c = Client::connect(&Config::new(r.api_addr.to_string(), "admin", "sandbox"))
+            .await
+            .unwrap();
+        c.add("/ip/hotspot/user", [("name", r.name.as_str())])
+            .await
+            .unwrap();
+        identities.push(c.identity().await.unwrap());
+        assert_eq!(c.print("/ip/hotspot/user").count().await.unwrap(), 1);
+    }
+    assert_eq!(
+        identities,
+        [
+            "gerbang-sandbox-1",
+            "gerbang-sandbox-2",
+            "gerbang-sandbox-3"
+        ]
+    );
+    sb.shutdown().await;
+}

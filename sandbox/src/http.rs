@@ -62,6 +62,15 @@ async fn index(Data(ctx): Data<&Ctx>) -> Json<serde_json::Value> {
                 c.identity, c.username, c.password, c.version
             ),
         });
+        if let Some(ssl) = r.api_ssl_addr {
+            services.push(Service {
+                name: format!("routeros-api-ssl:{}", r.name),
+                protocol: "RouterOS binary API over TLS",
+                address: ssl.to_string(),
+                notes: "certificate sandbox/tls/cert.pem (pin it, or trust sandbox/tls/ca.pem)"
+                    .into(),
+            });
+        }
     }
     services.push(Service {
         name: "hotspot-login".into(),

@@ -21,6 +21,8 @@ pub use routeros_sim::{Router, RouterConfig};
 pub struct RouterSpec {
     pub name: String,
     pub api_addr: SocketAddr,
+    /// The api-ssl service (TLS with the bundled self-signed certificate), if any.
+    pub api_ssl_addr: Option<SocketAddr>,
     pub config: RouterConfig,
 }
 
@@ -39,6 +41,7 @@ impl Default for SandboxConfig {
             routers: vec![RouterSpec {
                 name: "router1".into(),
                 api_addr: SocketAddr::from(([127, 0, 0, 1], 18728)),
+                api_ssl_addr: Some(SocketAddr::from(([127, 0, 0, 1], 18729))),
                 config: RouterConfig::default(),
             }],
         }
@@ -54,6 +57,7 @@ impl SandboxConfig {
                 .map(|i| RouterSpec {
                     name: format!("router{i}"),
                     api_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+                    api_ssl_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
                     config: RouterConfig {
                         identity: format!("gerbang-sandbox-{i}"),
                         seed: 0x5eed_0000 + i as u64,
@@ -70,6 +74,7 @@ impl SandboxConfig {
 pub struct SimRouter {
     pub name: String,
     pub api_addr: SocketAddr,
+    pub api_ssl_addr: Option<SocketAddr>,
     pub router: Router,
 }
 
@@ -95,10 +100,23 @@ impl Sandbox {
                 listener,
                 router.clone(),
                 stopped.clone(),
+                None,
             )));
+            let mut api_ssl_addr = None;
+            if let Some(addr) = spec.api_ssl_addr {
+                let tls_listener = TcpListener::bind(addr).await?;
+                api_ssl_addr = Some(tls_listener.local_addr()?);
+                tasks.push(tokio::spawn(routeros_sim::serve(
+                    tls_listener,
+                    router.clone(),
+                    stopped.clone(),
+                    Some(routeros_sim::tls_acceptor()),
+                )));
+            }
             routers.push(SimRouter {
                 name: spec.name,
                 api_addr,
+                api_ssl_addr,
                 router,
             });
         }

@@ -7,7 +7,7 @@ use sandbox::{RouterConfig, RouterSpec, Sandbox, SandboxConfig};
 #[derive(Parser)]
 #[command(name = "gerbang-sandbox", version)]
 struct Cli {
-    /// RouterOS API listen address of the first router; more routers take the following ports.
+    /// RouterOS API listen address of the first router (api-ssl on the next port); more routers take the following pairs of ports.
     #[arg(long, env = "SANDBOX_ROUTEROS_ADDR", default_value = "127.0.0.1:18728")]
     routeros_addr: SocketAddr,
     /// How many simulated routers to run.
@@ -29,7 +29,11 @@ async fn main() {
     let routers = (0..cli.routers.max(1))
         .map(|i| RouterSpec {
             name: format!("router{}", i + 1),
-            api_addr: SocketAddr::new(cli.routeros_addr.ip(), cli.routeros_addr.port() + i),
+            api_addr: SocketAddr::new(cli.routeros_addr.ip(), cli.routeros_addr.port() + 2 * i),
+            api_ssl_addr: Some(SocketAddr::new(
+                cli.routeros_addr.ip(),
+                cli.routeros_addr.port() + 2 * i + 1,
+            )),
             config: RouterConfig {
                 identity: if i == 0 {
                     "gerbang-sandbox".into()

@@ -339,11 +339,19 @@ impl RunningRouter {
 
 /// Binds `addr` (port 0 picks one) and serves `config` there.
 pub async fn spawn(config: RouterConfig, addr: SocketAddr) -> std::io::Result<RunningRouter> {
+    spawn_with(config, addr, None).await
+}
+
+async fn spawn_with(
+    config: RouterConfig,
+    addr: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<RunningRouter> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let router = Router::new(config);
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(serve(listener, router.clone(), stopped));
+    let task = tokio::spawn(serve(listener, router.clone(), stopped, tls));
     Ok(RunningRouter {
         addr,
         router,
@@ -352,19 +360,66 @@ pub async fn spawn(config: RouterConfig, addr: SocketAddr) -> std::io::Result<Ru
     })
 }
 
-/// Accepts API connections until `stop` turns true.
-pub async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+/// Accepts API connections until `stop` turns true; with `tls`, this is the
+/// api-ssl service.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
                     let router = router.clone();
                     let stop = stop.clone();
-                    tokio::spawn(session::run(stream, router, stop));
+                    match tls.clone() {
+                        None => {
+                            tokio::spawn(session::run(stream, router, stop));
+                        }
+                        Some(acceptor) => {
+                            tokio::spawn(async move {
+                                match acceptor.accept(stream).await {
+                                    Ok(tls_stream) => session::run(tls_stream, router, stop).await,
+                                    Err(e) => tracing::debug!(error = %e, "api-ssl handshake failed"),
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(e) => tracing::warn!(error = %e, "accept failed"),
             },
         }
     }
+}
+
+/// The simulator's api-ssl certificate (PEM), for pinning.
+pub const TLS_CERT_PEM: &[u8] = include_bytes!("../../tls/cert.pem");
+/// The test CA that signed it (PEM), for verification.
+pub const TLS_CA_PEM: &[u8] = include_bytes!("../../tls/ca.pem");
+const TLS_KEY_PEM: &[u8] = include_bytes!("../../tls/key.pem");
+
+/// A TLS acceptor with the built-in certificate.
+pub fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls_pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(TLS_CERT_PEM)
+        .collect::<Result<_, _>>()
+        .expect("bundled certificate parses");
+    let key = PrivateKeyDer::from_pem_slice(TLS_KEY_PEM).expect("bundled key parses");
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("bundled certificate and key match");
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
+
+/// Like [`spawn`], serving api-ssl (TLS with [`TLS_CERT_PEM`]).
+pub async fn spawn_tls(config: RouterConfig, addr: SocketAddr) -> std::io::Result<RunningRouter> {
+    spawn_with(config, addr, Some(tls_acceptor())).await
 }

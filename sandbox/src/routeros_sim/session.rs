@@ -9,8 +9,7 @@ use futures_util::StreamExt;
 use md5::{Digest, Md5};
 use routeros::{Sentence, SentenceCodec};
 use tokio::{
-    io::AsyncWriteExt,
-    net::{tcp::OwnedWriteHalf, TcpStream},
+    io::{AsyncRead, AsyncWrite, AsyncWriteExt, WriteHalf},
     sync::{broadcast, watch},
 };
 use tokio_util::codec::FramedRead;
@@ -27,9 +26,9 @@ struct Listen {
     proplist: Option<Vec<String>>,
 }
 
-struct Session {
+struct Session<S> {
     router: Router,
-    writer: OwnedWriteHalf,
+    writer: WriteHalf<S>,
     logged_in: bool,
     challenge: Option<Vec<u8>>,
     listens: Vec<Listen>,
@@ -45,15 +44,17 @@ impl Drop for SessionSlot {
     }
 }
 
-pub async fn run(stream: TcpStream, router: Router, mut stop: watch::Receiver<bool>) {
+pub async fn run<S>(stream: S, router: Router, mut stop: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
     let open = router.inner.sessions.fetch_add(1, Ordering::SeqCst) + 1;
     let _slot = SessionSlot(router.clone());
     if open > router.config().await.max_sessions {
         // Over the api service's max-sessions: the router drops the connection.
         return;
     }
-    let _ = stream.set_nodelay(true);
-    let (read, write) = stream.into_split();
+    let (read, write) = tokio::io::split(stream);
     let mut reader = FramedRead::new(read, SentenceCodec::default());
     let mut changes = router.inner.changes.subscribe();
     let mut session = Session {
@@ -83,7 +84,7 @@ pub async fn run(stream: TcpStream, router: Router, mut stop: watch::Receiver<bo
     }
 }
 
-impl Session {
+impl<S: AsyncRead + AsyncWrite + Send> Session<S> {
     /// Writes replies, tagging each, applying the write faults.
     async fn send(&mut self, replies: Vec<Sentence>, tag: Option<&str>) -> std::io::Result<()> {
         let faults = self.router.faults().await;
