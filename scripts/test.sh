@@ -52,6 +52,41 @@ run_tests() {
 stage "tests (PostgreSQL + Redis)" run_tests
 stage "drop test databases" drop_test_databases
 
+# The simulator driven by an independent RouterOS client library.
+third_party_client() {
+  if ! python3 -c 'import librouteros' 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check librouteros==4.2.2 >/dev/null \
+      || die "cannot install librouteros from PyPI"
+  fi
+  cargo build --quiet --bin gerbang-sandbox
+  mkdir -p "$LOCAL"
+  local ports api http
+  # The API port and the next one (api-ssl) must both be free, and one for HTTP.
+  ports=$(python3 -c 'import random, socket
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+while True:
+    p = random.randrange(20000, 60000, 2)
+    if free(p) and free(p + 1) and free(p + 2):
+        print(p, p + 2); break')
+  read -r api http <<<"$ports"
+  "$CARGO_TARGET_DIR/debug/gerbang-sandbox" --routeros-addr "127.0.0.1:$api" --http-addr "127.0.0.1:$http" \
+    >"$LOCAL/third-party-sandbox.log" 2>&1 &
+  local pid=$!
+  wait_http "http://127.0.0.1:$http/_sandbox" 30 || { cat "$LOCAL/third-party-sandbox.log" >&2; kill "$pid"; return 1; }
+  local rc=0
+  python3 "$ROOT/sandbox/thirdparty/librouteros_check.py" 127.0.0.1 "$api" || rc=$?
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  return $rc
+}
+stage "third-party RouterOS client (librouteros)" third_party_client
+
 stage "wasm build (shared-types, web)" build_wasm
 spa_first_load_report
 
