@@ -667,3 +667,154 @@ async fn several_routers_in_one_sandbox_are_independent() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn profile_queue_and_address_list_live_with_the_session_and_a_kick_commits_counters() {
+    use routeros::menus::{
+        AddressListEntry, Arp, Cookie, DhcpLease, Resource, SimpleQueue, UserProfile,
+        WalledGardenIp,
+    };
+    let r = router(Version::V7_18Plus).await;
+    let c = connect(&r).await;
+    c.add(
+        "/ip/hotspot/user/profile",
+        [
+            ("name", "paket-10gb"),
+            ("rate-limit", "512k/2M"),
+            ("address-list", "gerbang-active"),
+        ],
+    )
+    .await
+    .unwrap();
+    c.add(
+        "/ip/hotspot/user",
+        [
+            ("name", "0899"),
+            ("password", "pw"),
+            ("profile", "paket-10gb"),
+        ],
+    )
+    .await
+    .unwrap();
+    c.add(
+        "/ip/hotspot/walled-garden/ip",
+        [("dst-host", "app.midtrans.com"), ("comment", "gerbang")],
+    )
+    .await
+    .unwrap();
+    let mac = "02:00:00:00:00:09";
+    r.router.attach_device(mac, "10.5.50.9", "hp").await;
+    c.hotspot_login("0899", "pw", mac.parse().unwrap(), "10.5.50.9")
+        .await
+        .unwrap();
+
+    let queues: Vec<SimpleQueue> = menus::list(&c, []).await.unwrap();
+    assert_eq!(queues.len(), 1);
+    assert_eq!(queues[0].name.as_deref(), Some("<hotspot-0899>"));
+    assert_eq!(queues[0].max_limit.as_deref(), Some("512000/2000000"));
+    assert_eq!(queues[0].dynamic, Some(true));
+    let dynamic_set = c
+        .set(
+            "/queue/simple",
+            queues[0].id.unwrap(),
+            [("max-limit", "1M/1M")],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        dynamic_set.trap().is_some(),
+        "dynamic queues are not editable"
+    );
+    let lists: Vec<AddressListEntry> = menus::list(&c, []).await.unwrap();
+    assert_eq!(
+        (lists[0].list.as_deref(), lists[0].address.as_deref()),
+        (Some("gerbang-active"), Some("10.5.50.9"))
+    );
+
+    // The profile rate limit shapes the session: 2 Mbit/s down.
+    r.router.set_traffic(mac, 0, 10_000_000).await;
+    r.router.advance(Duration::from_secs(4)).await;
+    let active: Vec<Active> = menus::list(&c, []).await.unwrap();
+    assert_eq!(active[0].bytes_out, Some(1_000_000));
+
+    c.hotspot_kick(&[active[0].id.unwrap()]).await.unwrap();
+    let users: Vec<HotspotUser> = menus::list(&c, []).await.unwrap();
+    assert_eq!(
+        users[0].bytes_out,
+        Some(1_000_000),
+        "kick commits the session's counters"
+    );
+    assert_eq!(users[0].uptime, Some(Duration::from_secs(4)));
+    assert!(menus::list::<SimpleQueue>(&c, []).await.unwrap().is_empty());
+    assert!(menus::list::<AddressListEntry>(&c, [])
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(r
+        .router
+        .events()
+        .await
+        .iter()
+        .any(|e| e.contains("cause=admin-reset")));
+
+    // The other typed menus parse what the router prints.
+    assert_eq!(
+        menus::list::<DhcpLease>(&c, []).await.unwrap()[0]
+            .status
+            .as_deref(),
+        Some("bound")
+    );
+    assert_eq!(
+        menus::list::<Arp>(&c, []).await.unwrap()[0].mac_address,
+        Some(mac.parse().unwrap())
+    );
+    assert_eq!(
+        menus::list::<WalledGardenIp>(&c, []).await.unwrap()[0]
+            .dst_host
+            .as_deref(),
+        Some("app.midtrans.com")
+    );
+    assert!(
+        menus::list::<Cookie>(&c, []).await.unwrap().is_empty(),
+        "API logins leave no mac-cookie"
+    );
+    assert!(menus::list::<UserProfile>(&c, [])
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.name.as_deref() == Some("paket-10gb")));
+    let resource = menus::list::<Resource>(&c, []).await.unwrap();
+    assert!(resource[0].version.as_deref().unwrap().starts_with("7."));
+    r.shutdown().await;
+}
+
+#[tokio::test]
+async fn latency_and_refused_logins_are_injectable() {
+    let r = router(Version::V7_18Plus).await;
+    let c = connect(&r).await;
+    r.router
+        .set_faults(Faults {
+            latency_ms: 300,
+            ..Faults::default()
+        })
+        .await;
+    let slow = c
+        .execute_within(
+            routeros::Sentence::new("/system/identity/print"),
+            Duration::from_millis(100),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(slow, Error::Timeout(_)));
+    r.router
+        .set_faults(Faults {
+            reject_logins: true,
+            ..Faults::default()
+        })
+        .await;
+    assert!(matches!(
+        Client::connect(&config(&r)).await,
+        Err(Error::Login(_))
+    ));
+    r.shutdown().await;
+}
