@@ -88,6 +88,11 @@ struct Shared {
 }
 
 impl Shared {
+    /// Forgets a command; later replies with its tag are dropped.
+    fn unregister(&self, tag: u64) {
+        self.pending.lock().expect("pending lock").remove(&tag);
+    }
+
     /// Fails every in-flight command and refuses new ones.
     fn fail_all(&self, err: Error) {
         self.closed.store(true, Ordering::SeqCst);
@@ -209,12 +214,7 @@ impl Client {
             .send(sentence.with_tag(&tag.to_string()))
             .is_err()
         {
-            self.inner
-                .shared
-                .pending
-                .lock()
-                .expect("pending lock")
-                .remove(&tag);
+            self.inner.shared.unregister(tag);
             return Err(Error::Closed);
         }
         Ok(ReplyStream {
@@ -339,12 +339,7 @@ impl Client {
     }
 
     fn cancel_tag(&self, tag: u64) {
-        self.inner
-            .shared
-            .pending
-            .lock()
-            .expect("pending lock")
-            .remove(&tag);
+        self.inner.shared.unregister(tag);
         let cancel_tag = self.inner.next_tag.fetch_add(1, Ordering::Relaxed);
         let _ = self.inner.writer.send(
             Sentence::new("/cancel")

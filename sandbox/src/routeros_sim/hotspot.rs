@@ -124,15 +124,7 @@ impl State {
         if self.devices.remove(&mac).is_none() {
             return;
         }
-        let sessions: Vec<u32> = self
-            .sessions
-            .iter()
-            .filter(|s| s.mac == mac)
-            .map(|s| s.active_id)
-            .collect();
-        for s in sessions {
-            self.logout(s, "keepalive-timeout");
-        }
+        self.logout_mac(&mac, "keepalive-timeout");
         for path in [HOST, ARP, LEASE] {
             let ids: Vec<u32> = self
                 .table_ref(path)
@@ -196,15 +188,7 @@ impl State {
                 self.changed(HOST, id);
             }
             if bypassed || blocked {
-                let sessions: Vec<u32> = self
-                    .sessions
-                    .iter()
-                    .filter(|s| s.mac == mac)
-                    .map(|s| s.active_id)
-                    .collect();
-                for s in sessions {
-                    self.logout(s, "admin-reset");
-                }
+                self.logout_mac(&mac, "admin-reset");
             }
         }
     }
@@ -439,6 +423,19 @@ impl State {
             "on-logout user={} address={} cause={cause} bytes-in={} bytes-out={}",
             session.user, session.ip, session.bytes_in, session.bytes_out
         ));
+    }
+
+    /// Ends every session of the device with this MAC.
+    pub fn logout_mac(&mut self, mac: &str, cause: &str) {
+        let sessions: Vec<u32> = self
+            .sessions
+            .iter()
+            .filter(|s| s.mac == mac)
+            .map(|s| s.active_id)
+            .collect();
+        for s in sessions {
+            self.logout(s, cause);
+        }
     }
 
     /// Advances the virtual clock second by second, moving traffic.

@@ -461,15 +461,7 @@ impl State {
                         .get(id)
                         .and_then(|h| h.props.get("mac-address").cloned())
                     {
-                        let sessions: Vec<u32> = self
-                            .sessions
-                            .iter()
-                            .filter(|s| s.mac == mac)
-                            .map(|s| s.active_id)
-                            .collect();
-                        for s in sessions {
-                            self.logout(s, "admin-reset");
-                        }
+                        self.logout_mac(&mac, "admin-reset");
                     }
                     self.remove_item("/ip/hotspot/host", id);
                 }
