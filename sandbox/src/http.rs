@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
+    fakes::{self, Fakes},
     routeros_sim::{Faults, LoginBy},
     SimRouter,
 };
@@ -461,6 +462,7 @@ pub async fn serve(
     listener: TcpListener,
     http_addr: SocketAddr,
     routers: Vec<SimRouter>,
+    fakes: Fakes,
     mut stop: watch::Receiver<bool>,
 ) {
     let ctx = Ctx {
@@ -484,7 +486,15 @@ pub async fn serve(
         .at("/_sandbox/routeros/:name/reboot", post(reboot))
         .at("/_sandbox/routeros/:name/faults", poem::put(put_faults))
         .at("/_sandbox/routeros/:name/state", get(get_state))
-        .data(ctx);
+        .at("/fonnte/send", post(fakes::fonnte_send))
+        .at("/fonnte/device", post(fakes::fonnte_device))
+        .at("/_sandbox/whatsapp/messages", get(fakes::inbox))
+        .at("/_sandbox/fonnte/mode", poem::put(fakes::fonnte_mode))
+        .at("/turnstile/v0/siteverify", post(fakes::siteverify))
+        .at("/_sandbox/turnstile/token", post(fakes::mint_token))
+        .at("/_sandbox/turnstile/mode", poem::put(fakes::turnstile_mode))
+        .data(ctx)
+        .data(fakes);
     let acceptor = match TcpAcceptor::from_tokio(listener) {
         Ok(a) => a,
         Err(e) => {

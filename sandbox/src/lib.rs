@@ -7,6 +7,7 @@
 //! - [`http`]: the sandbox HTTP port — `GET /_sandbox` index, the hotspot
 //!   login servlet (`/login`, PAP and CHAP), and control under `/_sandbox/routeros/…`.
 
+pub mod fakes;
 pub mod http;
 pub mod routeros_sim;
 
@@ -81,6 +82,8 @@ pub struct SimRouter {
 /// A running sandbox. Call [`Sandbox::shutdown`] to stop it.
 pub struct Sandbox {
     pub http_addr: SocketAddr,
+    /// The fake Fonnte and Turnstile state (inbox, minted tokens, switches).
+    pub fakes: fakes::Fakes,
     pub routers: Vec<SimRouter>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -122,14 +125,17 @@ impl Sandbox {
         }
         let http = TcpListener::bind(config.http_addr).await?;
         let http_addr = http.local_addr()?;
+        let fakes = fakes::Fakes::default();
         tasks.push(tokio::spawn(http::serve(
             http,
             http_addr,
             routers.clone(),
+            fakes.clone(),
             stopped,
         )));
         Ok(Self {
             http_addr,
+            fakes,
             routers,
             stop,
             tasks,

@@ -15,6 +15,10 @@ pub enum ErrorCode {
     InvalidParameter,
     /// The request was well-formed but a field failed validation (see `details`).
     ValidationFailed,
+    /// The phone number is not an Indonesian mobile number.
+    InvalidPhone,
+    /// The Turnstile check failed, expired or was already used: get a new token.
+    TurnstileFailed,
     /// The request body uses a content type this endpoint does not accept.
     UnsupportedMediaType,
     /// The request body is larger than the server accepts.
@@ -39,10 +43,12 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, in declaration order (used by tests and the SPA's string table).
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidParameter,
         ErrorCode::ValidationFailed,
+        ErrorCode::InvalidPhone,
+        ErrorCode::TurnstileFailed,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
@@ -61,6 +67,8 @@ impl ErrorCode {
             ErrorCode::MalformedBody => "malformed_body",
             ErrorCode::InvalidParameter => "invalid_parameter",
             ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::TurnstileFailed => "turnstile_failed",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -85,7 +93,8 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::ValidationFailed => 422,
+            ErrorCode::ValidationFailed | ErrorCode::InvalidPhone => 422,
+            ErrorCode::TurnstileFailed => 403,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
             ErrorCode::ServiceUnavailable => 503,

@@ -95,6 +95,8 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."
         }
         (Lang::Id, ValidationFailed) => "Ada isian yang belum benar. Periksa kembali.",
+        (Lang::Id, InvalidPhone) => "Nomor HP tidak valid. Gunakan nomor seluler Indonesia (08…).",
+        (Lang::Id, TurnstileFailed) => "Verifikasi keamanan gagal atau kedaluwarsa. Coba lagi.",
         (Lang::Id, UnsupportedMediaType | PayloadTooLarge) => {
             "Permintaan ditolak server. Muat ulang halaman lalu coba lagi."
         }
@@ -112,6 +114,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "The request could not be processed. Reload the page and try again."
         }
         (Lang::En, ValidationFailed) => "Some fields are not filled in correctly.",
+        (Lang::En, InvalidPhone) => {
+            "The phone number is not valid. Use an Indonesian mobile number (08…)."
+        }
+        (Lang::En, TurnstileFailed) => "The security check failed or expired. Try again.",
         (Lang::En, UnsupportedMediaType | PayloadTooLarge) => {
             "The server refused the request. Reload the page and try again."
         }
