@@ -4,6 +4,7 @@
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod integrations;
 pub mod kv;
 pub mod routes;
 pub mod services;

@@ -61,7 +61,43 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub log: LogSettings,
     pub worker: WorkerSettings,
+    pub fonnte: FonnteSettings,
+    pub turnstile: TurnstileSettings,
+    pub otp: OtpSettings,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FonnteSettings {
+    pub base_url: String,
+    pub token: Secret,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TurnstileSettings {
+    pub base_url: String,
+    pub secret: Secret,
+    pub site_key: String,
+    pub hostnames: Vec<String>,
+    pub action: String,
+    pub allow_test_keys: bool,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OtpSettings {
+    pub pepper: Secret,
+    pub ttl_seconds: u64,
+    pub cooldowns_seconds: Vec<u64>,
+    pub max_per_phone_15min: u64,
+    pub max_per_phone_day: u64,
+    pub max_per_ip_hour: u64,
+    pub global_per_minute: u64,
+    pub global_per_day: u64,
+}
+
+/// The development pepper; refused in production.
+pub const DEV_OTP_PEPPER: &str = "dev-only-otp-pepper";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct HttpSettings {
@@ -163,14 +199,37 @@ impl Settings {
                 .prefix_separator("__")
                 .list_separator(",")
                 .with_list_parse_key("http.trusted_proxies")
+                .with_list_parse_key("turnstile.hostnames")
+                .with_list_parse_key("otp.cooldowns_seconds")
                 .try_parsing(true)
                 .source(Some(env)),
         );
-        builder
+        let settings: Settings = builder
             .build()
             .context("reading settings")?
             .try_deserialize()
-            .context("invalid settings")
+            .context("invalid settings")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rules that the types cannot express.
+    fn check(&self) -> anyhow::Result<()> {
+        if self.environment == Environment::Production {
+            anyhow::ensure!(
+                self.otp.pepper.expose() != DEV_OTP_PEPPER && self.otp.pepper.expose().len() >= 32,
+                "invalid settings: otp.pepper must be a random value of at least 32 characters in production"
+            );
+            anyhow::ensure!(
+                !self.turnstile.allow_test_keys,
+                "invalid settings: turnstile.allow_test_keys is not allowed in production"
+            );
+        }
+        anyhow::ensure!(
+            !self.otp.cooldowns_seconds.is_empty(),
+            "invalid settings: otp.cooldowns_seconds needs at least one value"
+        );
+        Ok(())
     }
 }
 
@@ -204,6 +263,7 @@ mod tests {
                 ("GERBANG__HTTP__TRUSTED_PROXIES", "10.0.0.0/8,172.18.0.0/16"),
                 ("GERBANG__DATABASE__URL", "postgres://u:hunter2@db/g"),
                 ("GERBANG__ENVIRONMENT", "production"),
+                ("GERBANG__OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
                 ("GERBANG__REDIS__KEY_PREFIX", "t1:"),
             ]),
         )
@@ -225,6 +285,23 @@ mod tests {
         let debug = format!("{s:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
         assert!(debug.contains("redacted"));
+    }
+
+    #[test]
+    fn production_refuses_the_development_pepper_and_test_keys() {
+        let err =
+            Settings::load_from(None, env(&[("GERBANG__ENVIRONMENT", "production")])).unwrap_err();
+        assert!(format!("{err:#}").contains("otp.pepper"));
+        let err = Settings::load_from(
+            None,
+            env(&[
+                ("GERBANG__ENVIRONMENT", "production"),
+                ("GERBANG__OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
+                ("GERBANG__TURNSTILE__ALLOW_TEST_KEYS", "true"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("allow_test_keys"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use deadpool_postgres::Pool;
 
 use crate::{
     http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
+    integrations::{fonnte::FonnteClient, turnstile::TurnstileClient},
     kv::Kv,
     settings::Settings,
 };
@@ -19,6 +20,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub proxies: TrustedProxies,
     pub public_writes: RateLimiter,
+    pub fonnte: FonnteClient,
+    pub turnstile: TurnstileClient,
 }
 
 impl AppState {
@@ -27,7 +30,10 @@ impl AppState {
         let db = crate::db::pool(&settings.database)?;
         crate::db::ensure_reachable(&db, &settings.database).await?;
         let kv = Kv::connect(&settings.redis).await?;
+        let http = crate::integrations::http_client();
         Ok(Self {
+            fonnte: FonnteClient::new(http.clone(), &settings.fonnte),
+            turnstile: TurnstileClient::new(http, &settings.turnstile),
             proxies: TrustedProxies::new(settings.http.trusted_proxies.clone()),
             public_writes: RateLimiter::per_minute(settings.http.public_writes_per_minute),
             metrics: Metrics::new(),

@@ -2,6 +2,7 @@
 //! submodules, one per table family.
 
 pub mod client_errors;
+pub mod users;
 
 use std::{str::FromStr, time::Duration};
 

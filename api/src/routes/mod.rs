@@ -1,5 +1,6 @@
 //! The OpenAPI service: one `#[OpenApi]` group per resource, composed here.
 
+pub mod auth;
 pub mod client_errors;
 pub mod health;
 
@@ -8,6 +9,8 @@ use poem_openapi::{OpenApiService, Tags};
 /// Tags group operations in the published contract.
 #[derive(Tags)]
 pub enum ApiTags {
+    /// Phone login: WhatsApp OTP, sessions, the hotspot handoff.
+    Auth,
     /// Service readiness.
     Health,
     /// Error reports from the SPA.
@@ -19,9 +22,20 @@ pub const TITLE: &str = "gerbang API";
 
 /// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
 /// without a database.
-pub fn api_service() -> OpenApiService<(health::HealthApi, client_errors::ClientErrorsApi), ()> {
+pub fn api_service() -> OpenApiService<
+    (
+        health::HealthApi,
+        auth::AuthApi,
+        client_errors::ClientErrorsApi,
+    ),
+    (),
+> {
     OpenApiService::new(
-        (health::HealthApi, client_errors::ClientErrorsApi),
+        (
+            health::HealthApi,
+            auth::AuthApi,
+            client_errors::ClientErrorsApi,
+        ),
         TITLE,
         env!("CARGO_PKG_VERSION"),
     )

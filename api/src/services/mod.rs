@@ -2,3 +2,4 @@
 
 pub mod client_errors;
 pub mod health;
+pub mod otp;
