@@ -55,6 +55,32 @@ pub struct Fonnte {
     next_id: AtomicU64,
     messages: Mutex<Vec<Message>>,
     mode: Mutex<FonnteMode>,
+    arrived: tokio::sync::Notify,
+}
+
+impl Fonnte {
+    /// Messages to `target` (`62…`), waiting up to `wait` for at least one.
+    pub async fn messages_to(&self, target: Option<&str>, wait: Duration) -> Vec<Message> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            // Register interest before looking, so a message arriving in between is not missed.
+            let arrived = self.arrived.notified();
+            let found: Vec<Message> = self
+                .messages
+                .lock()
+                .await
+                .iter()
+                .filter(|m| target.is_none_or(|t| m.target == t.trim_start_matches('+')))
+                .cloned()
+                .collect();
+            if !found.is_empty() || wait.is_zero() {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return found;
+            }
+        }
+    }
 }
 
 struct MintedToken {
@@ -211,6 +237,7 @@ pub async fn fonnte_send(
             }
         }
     }
+    f.arrived.notify_waiters();
     Json(serde_json::json!({
         "detail": "success! message in queue",
         "id": ids,

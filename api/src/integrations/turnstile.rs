@@ -102,7 +102,7 @@ impl TurnstileClient {
             };
         }
         let hostname = reply.hostname.unwrap_or_default();
-        if !self.hostnames.is_empty() && !self.hostnames.iter().any(|h| *h == hostname) {
+        if !self.hostnames.is_empty() && !self.hostnames.contains(&hostname) {
             return Err(TurnstileError::Rejected(format!(
                 "token issued for host {hostname:?}"
             )));
