@@ -159,6 +159,14 @@ async fn fields(req: &Request, body: &mut RequestBody) -> Result<HashMap<String,
     serde_urlencoded::from_bytes(&bytes).map_err(drop)
 }
 
+/// Fonnte takes the raw device token in `Authorization` (no `Bearer`).
+fn fonnte_authorized(req: &Request) -> bool {
+    req.headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        == Some(FONNTE_TOKEN)
+}
+
 fn fonnte_fail(reason: &str, requestid: u64) -> Json<serde_json::Value> {
     Json(serde_json::json!({ "reason": reason, "requestid": requestid, "status": false }))
 }
@@ -173,12 +181,7 @@ pub async fn fonnte_send(
     let mut body = RequestBody::new(body);
     let f = &fakes.fonnte;
     let requestid = 300_000_000 + f.next_id.fetch_add(1, Ordering::SeqCst);
-    let token = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if token != FONNTE_TOKEN {
+    if !fonnte_authorized(req) {
         return fonnte_fail("invalid token", requestid);
     }
     let Ok(form) = fields(req, &mut body).await else {
@@ -251,12 +254,7 @@ pub async fn fonnte_send(
 /// `POST /fonnte/device`: the health check.
 #[handler]
 pub async fn fonnte_device(req: &Request, Data(fakes): Data<&Fakes>) -> Json<serde_json::Value> {
-    let token = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if token != FONNTE_TOKEN {
+    if !fonnte_authorized(req) {
         return fonnte_fail("invalid token", 0);
     }
     let mode = fakes.fonnte.mode.lock().await;
@@ -451,6 +449,7 @@ mod tests {
     #[test]
     fn civil_dates() {
         assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_773), (2026, 11, 14));
+        assert_eq!(super::civil_from_days(20_773), (2026, 11, 16));
+        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
     }
 }

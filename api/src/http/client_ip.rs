@@ -60,9 +60,21 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The resolved client IP, stored in request extensions.
+/// The resolved client IP, stored in request extensions; handlers take it
+/// as an extractor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
+
+impl<'a> poem::FromRequest<'a> for ClientIp {
+    async fn from_request(req: &'a Request, _body: &mut poem::RequestBody) -> Result<Self> {
+        req.extensions().get::<ClientIp>().copied().ok_or_else(|| {
+            poem::Error::from_string(
+                "ClientIp middleware missing",
+                poem::http::StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        })
+    }
+}
 
 /// Middleware that resolves [`ClientIp`] once per request.
 pub struct ClientIpMiddleware(pub TrustedProxies);

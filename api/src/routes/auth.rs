@@ -1,4 +1,4 @@
-use poem::{web::Data, Request};
+use poem::web::Data;
 use poem_openapi::{payload::Json, ApiResponse, OpenApi};
 use shared_types::{ErrorCode, OtpRequest, OtpRequested};
 
@@ -62,14 +62,10 @@ impl AuthApi {
     async fn request_otp(
         &self,
         state: Data<&AppState>,
-        req: &Request,
+        client: ClientIp,
         body: Json<OtpRequest>,
     ) -> ApiResult<RequestOtpResponse> {
-        let ip = req
-            .extensions()
-            .get::<ClientIp>()
-            .map(|c| c.0)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ClientIp middleware missing")))?;
+        let ClientIp(ip) = client;
         state.public_writes.check(&ip)?;
         let answer = otp::request(&state, &body, ip).await?;
         Ok(RequestOtpResponse::Accepted(Json(answer)))

@@ -43,14 +43,11 @@ impl ClientErrorsApi {
     async fn report_client_error(
         &self,
         state: Data<&AppState>,
+        client: ClientIp,
         req: &Request,
         body: Json<NewClientError>,
     ) -> ApiResult<ReportClientErrorResponse> {
-        let ip = req
-            .extensions()
-            .get::<ClientIp>()
-            .map(|c| c.0)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ClientIp middleware missing")))?;
+        let ClientIp(ip) = client;
         state.public_writes.check(&ip)?;
         let request_id = req
             .extensions()
