@@ -107,37 +107,49 @@ ensure_browser() {
 }
 
 # Starts a private PostgreSQL cluster under .local/pg (port $PG_PORT) unless running.
+# Where the private cluster lives: .local/pg, unless (as root) the postgres
+# user cannot reach the checkout, e.g. one under a private home folder.
+pg_dir() {
+  if is_root && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    echo "/var/tmp/gerbang-pg-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+  else
+    echo "$LOCAL/pg"
+  fi
+}
+
 start_private_postgres() {
   local bin; bin=$(pg_bin)
-  local data="$LOCAL/pg/data"
-  mkdir -p "$LOCAL/pg"
+  local dir; dir=$(pg_dir)
+  local data="$dir/data"
+  mkdir -p "$dir"
   local as=()
   if is_root; then
     # initdb refuses to run as root: the cluster belongs to the postgres user.
     id postgres >/dev/null 2>&1 || die "user 'postgres' missing (is the postgresql package installed?)"
-    chown postgres "$LOCAL/pg"
+    chown postgres "$dir"
     as=(runuser -u postgres --)
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
-    log "creating a private PostgreSQL cluster in .local/pg"
-    "${as[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/pg/initdb.log" 2>&1 \
-      || { cat "$LOCAL/pg/initdb.log" >&2; die "initdb failed"; }
+    log "creating a private PostgreSQL cluster in $dir"
+    "${as[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   fi
   if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
-    "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w -t 60 \
-      -o "-p $PG_PORT -k $LOCAL/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
-      || { tail -n 20 "$LOCAL/pg/server.log" >&2; die "PostgreSQL did not start"; }
+    "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+      || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
   fi
   PRIVATE_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT"
 }
 
 stop_private_postgres() {
   local bin; bin=$(pg_bin)
-  [ -f "$LOCAL/pg/data/postmaster.pid" ] || return 0
+  local data; data="$(pg_dir)/data"
+  [ -f "$data/postmaster.pid" ] || return 0
   if is_root; then
-    runuser -u postgres -- "$bin/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null 2>&1 || true
+    runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
   else
-    "$bin/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null 2>&1 || true
+    "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
   fi
 }
 
