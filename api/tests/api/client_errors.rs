@@ -54,13 +54,7 @@ async fn invalid_fields_are_listed_and_nothing_is_stored() {
         body["details"]["fields"]["message"],
         serde_json::json!(["length"])
     );
-    let count: i64 = app
-        .db()
-        .await
-        .query_one("select count(*) from client_errors", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let count = app.count("client_errors").await;
     assert_eq!(count, 0);
     app.stop().await;
 }
@@ -86,13 +80,7 @@ async fn reports_are_rate_limited_per_client_ip() {
     let (status, body) = envelope(resp).await;
     assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
     assert_eq!(body["details"]["retry_after_seconds"], retry_after);
-    let count: i64 = app
-        .db()
-        .await
-        .query_one("select count(*) from client_errors", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let count = app.count("client_errors").await;
     assert_eq!(count, 2, "the refused report was not stored");
     app.stop().await;
 }

@@ -146,6 +146,16 @@ impl TestApp {
         self.state.db.get().await.unwrap()
     }
 
+    /// `select count(*)` of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        self.db()
+            .await
+            .query_one(&format!("select count(*) from {table}"), &[])
+            .await
+            .unwrap()
+            .get(0)
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

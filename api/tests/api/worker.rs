@@ -27,11 +27,6 @@ async fn retention_job_deletes_only_old_client_error_reports() {
     assert_eq!(left, [1, 29]);
     // Running it again changes nothing (idempotent).
     api::worker::run_jobs(&app.state).await;
-    let count: i64 = db
-        .query_one("select count(*) from client_errors", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 2);
+    assert_eq!(app.count("client_errors").await, 2);
     app.stop().await;
 }

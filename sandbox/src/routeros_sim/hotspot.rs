@@ -337,12 +337,7 @@ impl State {
     }
 
     fn set_host_authorized(&mut self, mac: &str, authorized: bool) {
-        let ids: Vec<u32> = self
-            .table_ref(HOST)
-            .iter()
-            .filter(|h| h.props.get("mac-address").map(String::as_str) == Some(mac))
-            .map(|h| h.id)
-            .collect();
+        let ids = self.table_ref(HOST).ids_with("mac-address", mac);
         for id in ids {
             if let Some(h) = self.table(HOST).get_mut(id) {
                 h.props.insert("authorized".into(), authorized.to_string());
@@ -408,12 +403,7 @@ impl State {
             cause,
             "traffic-limit-reached" | "admin-reset" | "user-request" | "session-timeout"
         ) {
-            let cookies: Vec<u32> = self
-                .table_ref(COOKIE)
-                .iter()
-                .filter(|c| c.props.get("mac-address") == Some(&session.mac))
-                .map(|c| c.id)
-                .collect();
+            let cookies = self.table_ref(COOKIE).ids_with("mac-address", &session.mac);
             for id in cookies {
                 self.remove_item(COOKIE, id);
             }
@@ -498,12 +488,7 @@ impl State {
     }
 
     fn host_traffic(&mut self, mac: &str, up: u64, down: u64) {
-        let ids: Vec<u32> = self
-            .table_ref(HOST)
-            .iter()
-            .filter(|h| h.props.get("mac-address").map(String::as_str) == Some(mac))
-            .map(|h| h.id)
-            .collect();
+        let ids = self.table_ref(HOST).ids_with("mac-address", mac);
         for id in ids {
             if let Some(h) = self.table(HOST).get_mut(id) {
                 add_num(&mut h.props, "bytes-in", up);

@@ -521,6 +521,14 @@ impl Table {
             .find(|i| i.props.get(prop).map(String::as_str) == Some(value))
     }
 
+    /// Ids of the items whose `prop` equals `value`, in creation order.
+    pub fn ids_with(&self, prop: &str, value: &str) -> Vec<u32> {
+        self.iter()
+            .filter(|i| i.props.get(prop).map(String::as_str) == Some(value))
+            .map(|i| i.id)
+            .collect()
+    }
+
     pub fn remove(&mut self, id: u32) -> Option<Item> {
         self.items.remove(&id)
     }
