@@ -1,6 +1,7 @@
 //! gerbang server library: the `gerbang` binary is a thin CLI over it, and the
 //! integration tests build the same application in-process.
 
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -64,6 +64,48 @@ pub struct Settings {
     pub fonnte: FonnteSettings,
     pub turnstile: TurnstileSettings,
     pub otp: OtpSettings,
+    pub crypto: CryptoSettings,
+    pub session: SessionSettings,
+    pub devices: DeviceSettings,
+    pub routers: RouterSettings,
+}
+
+/// Keys for sealing recoverable secrets (integrations.md §9).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CryptoSettings {
+    /// `kid:<base64 of 32 bytes>`, comma separated; old keys stay for opening.
+    pub keys: Secret,
+    /// The key new values are sealed with.
+    pub active_kid: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionSettings {
+    pub access_ttl_seconds: u64,
+    pub refresh_ttl_days: u64,
+    /// `Secure` cookies; only a local http demo may turn it off.
+    pub cookie_secure: bool,
+    /// Origins allowed to make cookie-authenticated changes (scheme://host[:port]).
+    /// Empty: the request's own Host, over http or https.
+    pub allowed_origins: Vec<String>,
+    /// Lifetime of the one-time "open in browser" link.
+    pub handoff_ttl_seconds: u64,
+    /// Wrong login passwords per username per 15 minutes before it is locked for that time.
+    pub max_password_failures: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeviceSettings {
+    /// Devices one user may have; the stalest is replaced by a new confirmed one.
+    pub max_per_user: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RouterSettings {
+    pub connect_timeout_ms: u64,
+    pub command_timeout_ms: u64,
+    /// API sessions kept per router (routers allow 20 in total).
+    pub pool_size: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +149,8 @@ pub struct HttpSettings {
     pub trusted_proxies: Vec<IpNet>,
     pub max_body_bytes: usize,
     pub public_writes_per_minute: u32,
+    /// Where people reach the portal (links sent to phones), e.g. https://wifi.example.id
+    pub public_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +245,7 @@ impl Settings {
                 .with_list_parse_key("http.trusted_proxies")
                 .with_list_parse_key("turnstile.hostnames")
                 .with_list_parse_key("otp.cooldowns_seconds")
+                .with_list_parse_key("session.allowed_origins")
                 .try_parsing(true)
                 .source(Some(env)),
         );
@@ -224,10 +269,23 @@ impl Settings {
                 !self.turnstile.allow_test_keys,
                 "invalid settings: turnstile.allow_test_keys is not allowed in production"
             );
+            anyhow::ensure!(
+                !self.crypto.keys.expose().contains(crate::crypto::DEV_KEY),
+                "invalid settings: crypto.keys must not contain the development key in production"
+            );
+            anyhow::ensure!(
+                self.session.cookie_secure,
+                "invalid settings: session.cookie_secure must be true in production"
+            );
         }
         anyhow::ensure!(
             !self.otp.cooldowns_seconds.is_empty(),
             "invalid settings: otp.cooldowns_seconds needs at least one value"
+        );
+        crate::crypto::Sealer::from_settings(&self.crypto)?;
+        anyhow::ensure!(
+            self.devices.max_per_user >= 1,
+            "invalid settings: devices.max_per_user must be at least 1"
         );
         Ok(())
     }
@@ -264,6 +322,12 @@ mod tests {
                 ("GERBANG__DATABASE__URL", "postgres://u:hunter2@db/g"),
                 ("GERBANG__ENVIRONMENT", "production"),
                 ("GERBANG__OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
+                (
+                    "GERBANG__CRYPTO__KEYS",
+                    "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
+                ),
+                ("GERBANG__CRYPTO__ACTIVE_KID", "k1"),
+                ("GERBANG__SESSION__COOKIE_SECURE", "true"),
                 ("GERBANG__REDIS__KEY_PREFIX", "t1:"),
             ]),
         )
@@ -302,6 +366,15 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("allow_test_keys"));
+        let err = Settings::load_from(
+            None,
+            env(&[
+                ("GERBANG__ENVIRONMENT", "production"),
+                ("GERBANG__OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("crypto.keys"), "{err:#}");
     }
 
     #[test]
