@@ -136,6 +136,10 @@ pub struct OtpSettings {
     pub max_per_ip_hour: u64,
     pub global_per_minute: u64,
     pub global_per_day: u64,
+    /// Wrong codes allowed per challenge before it is void.
+    pub max_attempts: u64,
+    pub max_wrong_per_phone_hour: u64,
+    pub max_wrong_per_phone_day: u64,
 }
 
 /// The development pepper; refused in production.

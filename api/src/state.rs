@@ -6,7 +6,8 @@ use deadpool_postgres::Pool;
 
 use crate::{
     http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
-    integrations::{fonnte::FonnteClient, turnstile::TurnstileClient},
+    crypto::Sealer,
+    integrations::{fonnte::FonnteClient, routers::Routers, turnstile::TurnstileClient},
     kv::Kv,
     settings::Settings,
 };
@@ -22,6 +23,8 @@ pub struct AppState {
     pub public_writes: RateLimiter,
     pub fonnte: FonnteClient,
     pub turnstile: TurnstileClient,
+    pub sealer: Sealer,
+    pub routers: Routers,
 }
 
 impl AppState {
@@ -31,7 +34,10 @@ impl AppState {
         crate::db::ensure_reachable(&db, &settings.database).await?;
         let kv = Kv::connect(&settings.redis).await?;
         let http = crate::integrations::http_client();
+        let sealer = Sealer::from_settings(&settings.crypto)?;
         Ok(Self {
+            routers: Routers::new(sealer.clone(), settings.routers.clone()),
+            sealer,
             fonnte: FonnteClient::new(http.clone(), &settings.fonnte),
             turnstile: TurnstileClient::new(http, &settings.turnstile),
             proxies: TrustedProxies::new(settings.http.trusted_proxies.clone()),

@@ -19,6 +19,16 @@ pub enum ErrorCode {
     InvalidPhone,
     /// The Turnstile check failed, expired or was already used: get a new token.
     TurnstileFailed,
+    /// The login code is wrong, expired or already used (see `details.attempts_left`).
+    OtpInvalid,
+    /// A cookie-authenticated change came without the CSRF header or from another origin.
+    CsrfFailed,
+    /// The router does not confirm this device (MAC) at this address.
+    DeviceNotConfirmed,
+    /// The device (MAC) belongs to another account.
+    DeviceTaken,
+    /// The phone number is already registered.
+    AlreadyRegistered,
     /// The request body uses a content type this endpoint does not accept.
     UnsupportedMediaType,
     /// The request body is larger than the server accepts.
@@ -43,12 +53,17 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, in declaration order (used by tests and the SPA's string table).
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidParameter,
         ErrorCode::ValidationFailed,
         ErrorCode::InvalidPhone,
         ErrorCode::TurnstileFailed,
+        ErrorCode::OtpInvalid,
+        ErrorCode::CsrfFailed,
+        ErrorCode::DeviceNotConfirmed,
+        ErrorCode::DeviceTaken,
+        ErrorCode::AlreadyRegistered,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
@@ -69,6 +84,11 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::TurnstileFailed => "turnstile_failed",
+            ErrorCode::OtpInvalid => "otp_invalid",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::DeviceNotConfirmed => "device_not_confirmed",
+            ErrorCode::DeviceTaken => "device_taken",
+            ErrorCode::AlreadyRegistered => "already_registered",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -86,15 +106,17 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
-            ErrorCode::Unauthorized => 401,
+            ErrorCode::Unauthorized | ErrorCode::OtpInvalid => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::DeviceTaken | ErrorCode::AlreadyRegistered => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::InvalidPhone => 422,
-            ErrorCode::TurnstileFailed => 403,
+            ErrorCode::TurnstileFailed | ErrorCode::CsrfFailed | ErrorCode::DeviceNotConfirmed => {
+                403
+            }
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
             ErrorCode::ServiceUnavailable => 503,

@@ -5,13 +5,15 @@
 //! feature adds poem-openapi derives with the same field names, so the JSON
 //! the server documents is the JSON the SPA decodes.
 
+pub mod access;
 pub mod auth;
 pub mod client_errors;
 pub mod error;
 pub mod health;
 pub mod phone;
 
-pub use auth::{OtpRequest, OtpRequested};
+pub use access::{AccessFacts, AccessStatus};
+pub use auth::*;
 pub use client_errors::{ClientErrorReceipt, NewClientError};
 pub use error::{ErrorCode, ErrorEnvelope};
 pub use health::{CheckStatus, DependencyCheck, Readiness};

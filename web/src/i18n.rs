@@ -97,6 +97,13 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         (Lang::Id, ValidationFailed) => "Ada isian yang belum benar. Periksa kembali.",
         (Lang::Id, InvalidPhone) => "Nomor HP tidak valid. Gunakan nomor seluler Indonesia (08…).",
         (Lang::Id, TurnstileFailed) => "Verifikasi keamanan gagal atau kedaluwarsa. Coba lagi.",
+        (Lang::Id, OtpInvalid) => "Kode salah atau sudah kedaluwarsa. Periksa WhatsApp Anda.",
+        (Lang::Id, CsrfFailed) => "Permintaan ditolak demi keamanan. Muat ulang halaman.",
+        (Lang::Id, DeviceNotConfirmed) => {
+            "Perangkat tidak dikenali router. Sambungkan ke Wi-Fi hotspot lalu coba lagi."
+        }
+        (Lang::Id, DeviceTaken) => "Perangkat ini terdaftar pada akun lain. Hubungi petugas.",
+        (Lang::Id, AlreadyRegistered) => "Nomor ini sudah terdaftar. Silakan masuk.",
         (Lang::Id, UnsupportedMediaType | PayloadTooLarge) => {
             "Permintaan ditolak server. Muat ulang halaman lalu coba lagi."
         }
@@ -118,6 +125,13 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "The phone number is not valid. Use an Indonesian mobile number (08…)."
         }
         (Lang::En, TurnstileFailed) => "The security check failed or expired. Try again.",
+        (Lang::En, OtpInvalid) => "The code is wrong or has expired. Check your WhatsApp.",
+        (Lang::En, CsrfFailed) => "The request was refused for security. Reload the page.",
+        (Lang::En, DeviceNotConfirmed) => {
+            "The router does not recognise this device. Join the hotspot Wi-Fi and try again."
+        }
+        (Lang::En, DeviceTaken) => "This device belongs to another account. Ask an officer.",
+        (Lang::En, AlreadyRegistered) => "This number is already registered. Please sign in.",
         (Lang::En, UnsupportedMediaType | PayloadTooLarge) => {
             "The server refused the request. Reload the page and try again."
         }

@@ -1,7 +1,11 @@
 //! PostgreSQL: the pool, migrations and connectivity checks. SQL lives in the
 //! submodules, one per table family.
 
+pub mod audit;
 pub mod client_errors;
+pub mod devices;
+pub mod routers;
+pub mod sessions;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

@@ -1,6 +1,10 @@
 //! `users`.
 
 use deadpool_postgres::GenericClient;
+use shared_types::{access::AccessFacts, Role, StatusView, UserView};
+use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+use tokio_postgres::Row;
+use uuid::Uuid;
 
 /// What decides whether a phone may log in.
 pub struct LoginState {
@@ -21,4 +25,297 @@ pub async fn login_state(
         active: r.get(1),
         blocked: r.get(2),
     }))
+}
+
+/// The columns every [`User`] query selects.
+const COLUMNS: &str = "id, phone, username, name, role, blok, kamar, tamping_type, approval, active, \
+     blocked, blocked_reason, router_id, hotspot_password_sealed, quota_bytes, used_bytes, unlimited, \
+     valid_until, session_version, fup_threshold_bytes, created_at";
+
+/// One user row.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub phone: Option<String>,
+    pub username: Option<String>,
+    pub name: String,
+    pub role: Role,
+    pub blok: Option<String>,
+    pub kamar: Option<String>,
+    pub tamping_type: Option<String>,
+    pub approval: String,
+    pub active: bool,
+    pub blocked: bool,
+    pub blocked_reason: Option<String>,
+    pub router_id: Option<Uuid>,
+    pub hotspot_password_sealed: Option<String>,
+    pub quota_bytes: i64,
+    pub used_bytes: i64,
+    pub unlimited: bool,
+    pub valid_until: Option<OffsetDateTime>,
+    pub session_version: i32,
+    pub fup_threshold_bytes: Option<i64>,
+    pub created_at: OffsetDateTime,
+}
+
+impl User {
+    fn from_row(r: &Row) -> Self {
+        let role: String = r.get("role");
+        Self {
+            id: r.get("id"),
+            phone: r.get("phone"),
+            username: r.get("username"),
+            name: r.get("name"),
+            role: Role::parse(&role).unwrap_or(Role::Resident),
+            blok: r.get("blok"),
+            kamar: r.get("kamar"),
+            tamping_type: r.get("tamping_type"),
+            approval: r.get("approval"),
+            active: r.get("active"),
+            blocked: r.get("blocked"),
+            blocked_reason: r.get("blocked_reason"),
+            router_id: r.get("router_id"),
+            hotspot_password_sealed: r.get("hotspot_password_sealed"),
+            quota_bytes: r.get("quota_bytes"),
+            used_bytes: r.get("used_bytes"),
+            unlimited: r.get("unlimited"),
+            valid_until: r.get("valid_until"),
+            session_version: r.get("session_version"),
+            fup_threshold_bytes: r.get("fup_threshold_bytes"),
+            created_at: r.get("created_at"),
+        }
+    }
+
+    /// Whether this account may log in at all (approved, active, not blocked).
+    pub fn may_log_in(&self) -> bool {
+        self.approval == "approved" && self.active && !self.blocked
+    }
+
+    pub fn facts(&self) -> AccessFacts {
+        AccessFacts {
+            blocked: self.blocked,
+            active: self.active,
+            approved: self.approval == "approved",
+            unlimited: self.unlimited,
+            quota_bytes: self.quota_bytes,
+            used_bytes: self.used_bytes,
+            valid_until: self.valid_until.map(OffsetDateTime::unix_timestamp),
+            fup_threshold_bytes: self.fup_threshold_bytes,
+        }
+    }
+
+    /// The hotspot account name: the local phone form (`08…`), or the username for staff.
+    pub fn hotspot_username(&self) -> Option<String> {
+        match (&self.phone, &self.username) {
+            (Some(phone), _) => Some(shared_types::phone::local_form(phone)),
+            (None, Some(username)) => Some(username.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            role: self.role,
+            phone: self.phone.clone(),
+            username: self.username.clone(),
+            blok: self.blok.clone(),
+            kamar: self.kamar.clone(),
+            tamping_type: self.tamping_type.clone(),
+        }
+    }
+
+    pub fn status_view(&self, now: OffsetDateTime) -> StatusView {
+        let facts = self.facts();
+        let status = facts.status(now.unix_timestamp());
+        StatusView {
+            status,
+            unlimited: self.unlimited,
+            quota_bytes: self.quota_bytes,
+            used_bytes: self.used_bytes,
+            remaining_bytes: facts.remaining_bytes(),
+            valid_until: self.valid_until.map(rfc3339),
+            hotspot_username: self.hotspot_username(),
+            blocked_reason: if self.blocked {
+                self.blocked_reason.clone()
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// RFC 3339 text of a timestamp.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+pub async fn by_id(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from users where id = $1"))
+        .await?;
+    Ok(db.query_opt(&stmt, &[&id]).await?.as_ref().map(User::from_row))
+}
+
+/// The user row, locked until the transaction ends (serialises device changes).
+pub async fn by_id_for_update(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from users where id = $1 for update"))
+        .await?;
+    Ok(db.query_opt(&stmt, &[&id]).await?.as_ref().map(User::from_row))
+}
+
+pub async fn by_phone(
+    db: &impl GenericClient,
+    phone: &str,
+) -> Result<Option<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from users where phone = $1"))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[&phone])
+        .await?
+        .as_ref()
+        .map(User::from_row))
+}
+
+pub async fn by_username(
+    db: &impl GenericClient,
+    username: &str,
+) -> Result<Option<(User, Option<String>)>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS}, password_hash from users where username = $1"
+        ))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[&username])
+        .await?
+        .map(|r| (User::from_row(&r), r.get("password_hash"))))
+}
+
+/// Stores a newly sealed hotspot password unless another request stored one first;
+/// returns the sealed value in effect.
+pub async fn set_hotspot_password_if_missing(
+    db: &impl GenericClient,
+    id: Uuid,
+    sealed: &str,
+) -> Result<String, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "update users set hotspot_password_sealed = coalesce(hotspot_password_sealed, $2),
+                    updated_at = now()
+             where id = $1 returning hotspot_password_sealed",
+        )
+        .await?;
+    Ok(db.query_one(&stmt, &[&id, &sealed]).await?.get(0))
+}
+
+/// Fields of a new phone user (self-registration).
+pub struct NewPhoneUser<'a> {
+    pub phone: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub blok: Option<&'a str>,
+    pub kamar: Option<&'a str>,
+    pub tamping_type: Option<&'a str>,
+    pub router_id: Option<Uuid>,
+}
+
+/// Inserts a pending registration; `None` when the phone is already registered.
+pub async fn insert_pending(
+    db: &impl GenericClient,
+    u: &NewPhoneUser<'_>,
+) -> Result<Option<Uuid>, tokio_postgres::Error> {
+    let id = Uuid::now_v7();
+    let stmt = db
+        .prepare_cached(
+            "insert into users (id, phone, name, role, blok, kamar, tamping_type, router_id, approval)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')
+             on conflict (phone) do nothing returning id",
+        )
+        .await?;
+    Ok(db
+        .query_opt(
+            &stmt,
+            &[
+                &id,
+                &u.phone,
+                &u.name,
+                &u.role.as_str(),
+                &u.blok,
+                &u.kamar,
+                &u.tamping_type,
+                &u.router_id,
+            ],
+        )
+        .await?
+        .map(|r| r.get(0)))
+}
+
+/// Pending registrations, oldest first.
+pub async fn pending(db: &impl GenericClient) -> Result<Vec<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS} from users where approval = 'pending' order by created_at, id limit 500"
+        ))
+        .await?;
+    Ok(db
+        .query(&stmt, &[])
+        .await?
+        .iter()
+        .map(User::from_row)
+        .collect())
+}
+
+/// Moves a pending registration to `approved`/`rejected`; `None` if it is not pending.
+pub async fn review(
+    db: &impl GenericClient,
+    id: Uuid,
+    approve: bool,
+    reviewer: Uuid,
+    reason: Option<&str>,
+    hotspot_password_sealed: Option<&str>,
+) -> Result<Option<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "update users set approval = case when $2 then 'approved' else 'rejected' end,
+                    reviewed_by = $3, reviewed_at = now(), reject_reason = $4,
+                    hotspot_password_sealed = coalesce(hotspot_password_sealed, $5),
+                    updated_at = now()
+             where id = $1 and approval = 'pending'
+             returning {COLUMNS}"
+        ))
+        .await?;
+    Ok(db
+        .query_opt(
+            &stmt,
+            &[&id, &approve, &reviewer, &reason, &hotspot_password_sealed],
+        )
+        .await?
+        .as_ref()
+        .map(User::from_row))
+}
+
+/// Phones of admins who get WhatsApp notices.
+pub async fn admin_phones(db: &impl GenericClient) -> Result<Vec<String>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "select phone from users where role in ('admin', 'super_admin')
+             and phone is not null and active and not blocked order by created_at",
+        )
+        .await?;
+    Ok(db
+        .query(&stmt, &[])
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
 }

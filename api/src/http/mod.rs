@@ -1,5 +1,6 @@
 //! The HTTP stack: routes, middleware and the plain (non-OpenAPI) endpoints.
 
+pub mod auth;
 pub mod client_ip;
 pub mod errors;
 pub mod metrics;

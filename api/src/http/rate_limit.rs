@@ -41,6 +41,43 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
     }
 }
 
+/// INCR with the window set on the first hit; returns {count, ttl}.
+const WINDOW_SCRIPT: &str = r#"
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
+return {n, redis.call('TTL', KEYS[1])}
+"#;
+
+/// A fixed-window counter in Redis, shared by every API replica: at most
+/// `limit` hits per `window_seconds` for `bucket`/`key`.
+pub async fn shared_window(
+    kv: &crate::kv::Kv,
+    bucket: &str,
+    key: &str,
+    limit: u64,
+    window_seconds: u64,
+) -> Result<(), ApiError> {
+    use fred::interfaces::LuaInterface;
+    let reply: Vec<i64> = kv
+        .pool()
+        .next()
+        .eval(
+            WINDOW_SCRIPT,
+            vec![kv.key(&format!("rl:{bucket}:{key}"))],
+            vec![window_seconds.to_string()],
+        )
+        .await
+        .map_err(|e| ApiError::unavailable("redis", e))?;
+    let (n, ttl) = (
+        reply.first().copied().unwrap_or(0),
+        reply.get(1).copied().unwrap_or(1),
+    );
+    if n as u64 > limit {
+        return Err(ApiError::rate_limited(ttl.max(1) as u64));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

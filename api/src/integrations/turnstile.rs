@@ -54,9 +54,19 @@ impl TurnstileClient {
         }
     }
 
-    /// Verifies a widget token for the visitor at `remote_ip`.
-    #[tracing::instrument(skip_all)]
+    /// Verifies a widget token for the visitor at `remote_ip` (the OTP action).
     pub async fn verify(&self, token: &str, remote_ip: IpAddr) -> Result<(), TurnstileError> {
+        self.verify_action(token, remote_ip, &self.action).await
+    }
+
+    /// Verifies a widget token issued for `action`.
+    #[tracing::instrument(skip_all, fields(action))]
+    pub async fn verify_action(
+        &self,
+        token: &str,
+        remote_ip: IpAddr,
+        action: &str,
+    ) -> Result<(), TurnstileError> {
         if token.is_empty() || token.len() > 2048 {
             return Err(TurnstileError::Rejected("invalid-input-response".into()));
         }
@@ -107,7 +117,7 @@ impl TurnstileClient {
                 "token issued for host {hostname:?}"
             )));
         }
-        if reply.action.as_deref().unwrap_or_default() != self.action {
+        if reply.action.as_deref().unwrap_or_default() != action {
             return Err(TurnstileError::Rejected(
                 "token issued for another action".into(),
             ));

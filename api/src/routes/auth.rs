@@ -1,13 +1,26 @@
 use poem::web::Data;
 use poem_openapi::{payload::Json, ApiResponse, OpenApi};
-use shared_types::{ErrorCode, OtpRequest, OtpRequested};
+use shared_types::{
+    ErrorCode, LoginResult, OtpRequest, OtpRequested, OtpVerify, RegisterRequest, Registered,
+    SessionConsume,
+};
+use validator::Validate;
 
 use super::ApiTags;
 use crate::{
     error::{ApiError, ApiResult},
-    http::client_ip::ClientIp,
+    http::{
+        auth::{AccessCookie, Csrf, RefreshCookie, SessionCookies, UserAgent, WithCookies},
+        client_ip::ClientIp,
+        rate_limit::shared_window,
+    },
     integrations::turnstile::TurnstileError,
-    services::otp::{self, OtpError},
+    services::{
+        login::{self, LoggedIn},
+        otp::{self, OtpError},
+        registration,
+        sessions::{self, Origin},
+    },
     state::AppState,
 };
 
@@ -19,6 +32,27 @@ pub enum RequestOtpResponse {
     /// registered, approved account receives the code on WhatsApp.
     #[oai(status = 202)]
     Accepted(Json<OtpRequested>),
+}
+
+#[derive(ApiResponse)]
+pub enum LoginResponse {
+    /// Logged in. Session cookies (`gerbang_at`, `gerbang_rt`) are set.
+    #[oai(status = 200)]
+    Ok(Json<LoginResult>),
+}
+
+#[derive(ApiResponse)]
+pub enum NoContent {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
+}
+
+#[derive(ApiResponse)]
+pub enum RegisterResponse {
+    /// Received; an admin reviews it. The number can log in once approved.
+    #[oai(status = 202)]
+    Accepted(Json<Registered>),
 }
 
 impl From<OtpError> for ApiError {
@@ -40,11 +74,36 @@ impl From<OtpError> for ApiError {
                 ErrorCode::ServiceUnavailable,
                 "login codes cannot be sent right now",
             ),
+            OtpError::Invalid { attempts_left } => ApiError::new(
+                ErrorCode::OtpInvalid,
+                "the code is wrong, expired or already used",
+            )
+            .with_detail("attempts_left", attempts_left),
             e @ OtpError::Redis(_) => ApiError::unavailable("redis", e),
             OtpError::Pool(e) => e.into(),
             OtpError::Db(e) => e.into(),
         }
     }
+}
+
+fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
+    WithCookies {
+        cookies: l.cookies.headers(&state.settings.session),
+        inner: LoginResponse::Ok(Json(l.result)),
+    }
+}
+
+/// Per-IP limits on stranger-callable logins, in-process and across replicas.
+async fn limit_ip(state: &AppState, bucket: &str, ip: std::net::IpAddr) -> ApiResult<()> {
+    state.public_writes.check(&ip)?;
+    shared_window(
+        &state.kv,
+        bucket,
+        &ip.to_string(),
+        u64::from(state.settings.http.public_writes_per_minute),
+        60,
+    )
+    .await
 }
 
 #[OpenApi(tag = "ApiTags::Auth")]
@@ -69,5 +128,119 @@ impl AuthApi {
         state.public_writes.check(&ip)?;
         let answer = otp::request(&state, &body, ip).await?;
         Ok(RequestOtpResponse::Accepted(Json(answer)))
+    }
+
+    /// Log in with the WhatsApp code.
+    ///
+    /// At most 5 tries per code (then request a new one) and 10 wrong codes
+    /// per number per hour. With `client`, the router must confirm the device's
+    /// MAC at its address (`device_not_confirmed`), a MAC owned by another
+    /// account is refused (`device_taken`), and `hotspot` says how to get the
+    /// device online. Needs `X-Requested-With: fetch`.
+    #[oai(
+        path = "/auth/otp/verify",
+        method = "post",
+        operation_id = "verify_otp"
+    )]
+    async fn verify_otp(
+        &self,
+        state: Data<&AppState>,
+        client: ClientIp,
+        ua: UserAgent,
+        _csrf: Csrf,
+        body: Json<OtpVerify>,
+    ) -> ApiResult<WithCookies<LoginResponse>> {
+        let ClientIp(ip) = client;
+        limit_ip(&state, "otp_verify", ip).await?;
+        body.validate().map_err(|e| ApiError::validation(&e))?;
+        let origin = Origin {
+            ip,
+            user_agent: ua.0.as_deref(),
+        };
+        let l = login::otp_login(&state, &body, &origin).await?;
+        Ok(logged_in(&state, l))
+    }
+
+    /// Exchange a one-time "open in browser" link for a session.
+    ///
+    /// The link is valid once, for 2 minutes.
+    #[oai(
+        path = "/auth/session/consume",
+        method = "post",
+        operation_id = "consume_session_link"
+    )]
+    async fn consume(
+        &self,
+        state: Data<&AppState>,
+        client: ClientIp,
+        ua: UserAgent,
+        _csrf: Csrf,
+        body: Json<SessionConsume>,
+    ) -> ApiResult<WithCookies<LoginResponse>> {
+        let ClientIp(ip) = client;
+        limit_ip(&state, "session_consume", ip).await?;
+        body.validate().map_err(|e| ApiError::validation(&e))?;
+        let origin = Origin {
+            ip,
+            user_agent: ua.0.as_deref(),
+        };
+        let l = login::consume_handoff(&state, &body.token, &origin).await?;
+        Ok(logged_in(&state, l))
+    }
+
+    /// Rotate the refresh token (cookie) and get a new access token.
+    ///
+    /// Presenting a refresh token that was already used ends the session
+    /// (`unauthorized`, `details.reason = refresh_token_reused`).
+    #[oai(path = "/auth/refresh", method = "post", operation_id = "refresh_session")]
+    async fn refresh(
+        &self,
+        state: Data<&AppState>,
+        _csrf: Csrf,
+        refresh: RefreshCookie,
+    ) -> ApiResult<WithCookies<NoContent>> {
+        match sessions::refresh(&state, refresh.0.as_deref()).await {
+            Ok(cookies) => Ok(WithCookies {
+                cookies: cookies.headers(&state.settings.session),
+                inner: NoContent::Done,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// End this session and clear its cookies.
+    #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        _csrf: Csrf,
+        access: AccessCookie,
+        refresh: RefreshCookie,
+    ) -> ApiResult<WithCookies<NoContent>> {
+        sessions::logout(&state, access.0.as_deref(), refresh.0.as_deref()).await?;
+        Ok(WithCookies {
+            cookies: SessionCookies::cleared(&state.settings.session),
+            inner: NoContent::Done,
+        })
+    }
+
+    /// Register (resident or komandan); an admin approves before the number can log in.
+    ///
+    /// Residents give *blok* and *kamar*, or a `tamping_type` alone. Needs a
+    /// Turnstile token for the `register` action. A number that is already
+    /// registered gets `already_registered`.
+    #[oai(path = "/auth/register", method = "post", operation_id = "register")]
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        client: ClientIp,
+        body: Json<RegisterRequest>,
+    ) -> ApiResult<RegisterResponse> {
+        let ClientIp(ip) = client;
+        limit_ip(&state, "register", ip).await?;
+        registration::register(&state, &body, ip).await?;
+        Ok(RegisterResponse::Accepted(Json(Registered {
+            status: "pending".into(),
+        })))
     }
 }

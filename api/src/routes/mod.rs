@@ -1,8 +1,11 @@
 //! The OpenAPI service: one `#[OpenApi]` group per resource, composed here.
 
+pub mod admin;
 pub mod auth;
+pub mod captive;
 pub mod client_errors;
 pub mod health;
+pub mod me;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -13,6 +16,12 @@ pub enum ApiTags {
     Auth,
     /// Service readiness.
     Health,
+    /// The logged-in person: status, devices.
+    Me,
+    /// RFC 8908 captive-portal API.
+    Captive,
+    /// The admin dashboard.
+    Admin,
     /// Error reports from the SPA.
     ClientErrors,
 }
@@ -26,6 +35,9 @@ pub fn api_service() -> OpenApiService<
     (
         health::HealthApi,
         auth::AuthApi,
+        me::MeApi,
+        captive::CaptiveApi,
+        admin::AdminApi,
         client_errors::ClientErrorsApi,
     ),
     (),
@@ -34,6 +46,9 @@ pub fn api_service() -> OpenApiService<
         (
             health::HealthApi,
             auth::AuthApi,
+            me::MeApi,
+            captive::CaptiveApi,
+            admin::AdminApi,
             client_errors::ClientErrorsApi,
         ),
         TITLE,

@@ -9,6 +9,7 @@ use fred::interfaces::{HashesInterface, KeysInterface, LuaInterface};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::{rngs::OsRng, Rng, TryRngCore};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 use shared_types::{phone::normalize_id_mobile, OtpRequest, OtpRequested};
 use uuid::Uuid;
 
@@ -27,6 +28,8 @@ pub enum OtpError {
     Limited(u64),
     #[error("the OTP send budget is exhausted")]
     BudgetExhausted,
+    #[error("wrong, expired or used code")]
+    Invalid { attempts_left: u32 },
     #[error("redis: {0}")]
     Redis(#[from] fred::error::Error),
     #[error("database: {0}")]
@@ -62,6 +65,125 @@ local cooldown = tonumber(ARGV[2 * (#KEYS - 1) + step])
 redis.call('SET', KEYS[1], '1', 'EX', cooldown)
 return {0, cooldown}
 "#;
+
+/// Takes one attempt of the phone's challenge, unless the phone is over its
+/// wrong-code caps. KEYS: challenge, wrong-hour, wrong-day. ARGV: max attempts,
+/// hour cap, day cap. Returns {"-1", ttl} when capped, {"0"} when there is no
+/// usable challenge, else {attempt, challenge id, mac}.
+const RESERVE_SCRIPT: &str = r#"
+for i = 2, 3 do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n >= tonumber(ARGV[i]) then return {'-1', tostring(redis.call('TTL', KEYS[i]))} end
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'0'} end
+local n = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if n > tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return {'0'}
+end
+return {tostring(n), redis.call('HGET', KEYS[1], 'id'), redis.call('HGET', KEYS[1], 'mac')}
+"#;
+
+/// Records a wrong code. KEYS: challenge, wrong-hour, wrong-day. ARGV: max
+/// attempts, challenge id. Returns the attempts left on that challenge.
+const WRONG_SCRIPT: &str = r#"
+if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], 3600) end
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], 86400) end
+if redis.call('HGET', KEYS[1], 'id') ~= ARGV[2] then return 0 end
+local a = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
+if a >= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return tonumber(ARGV[1]) - a
+"#;
+
+/// Deletes the challenge if it is still the one that was checked. Returns 1 when
+/// this call consumed it (so a code works once, even under concurrent use).
+const CONSUME_SCRIPT: &str = r#"
+if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+"#;
+
+/// A code that matched; the challenge is consumed with [`consume`].
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub phone: String,
+    challenge_id: String,
+}
+
+fn verify_keys(state: &AppState, phone: &str) -> Vec<String> {
+    vec![
+        state.kv.key(&format!("otp:challenge:{phone}")),
+        state.kv.key(&format!("otp:wrong:hour:{phone}")),
+        state.kv.key(&format!("otp:wrong:day:{phone}")),
+    ]
+}
+
+/// Checks a code against the phone's current challenge (at most
+/// `max_attempts` tries per challenge, constant-time comparison, per-phone caps
+/// on wrong codes). Does not consume the challenge.
+pub async fn check(state: &AppState, phone: &str, code: &str) -> Result<Checked, OtpError> {
+    let phone = normalize_id_mobile(phone).map_err(|_| OtpError::InvalidPhone)?;
+    let cfg = &state.settings.otp;
+    let keys = verify_keys(state, &phone);
+    let reply: Vec<String> = state
+        .kv
+        .pool()
+        .next()
+        .eval(
+            RESERVE_SCRIPT,
+            keys.clone(),
+            vec![
+                cfg.max_attempts.to_string(),
+                cfg.max_wrong_per_phone_hour.to_string(),
+                cfg.max_wrong_per_phone_day.to_string(),
+            ],
+        )
+        .await?;
+    let (id, stored) = match reply.as_slice() {
+        [capped, ttl] if capped == "-1" => {
+            return Err(OtpError::Limited(ttl.parse::<u64>().unwrap_or(60).max(1)))
+        }
+        [_, id, mac] => (id.clone(), mac.clone()),
+        _ => return Err(OtpError::Invalid { attempts_left: 0 }),
+    };
+    let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    let challenge: Uuid = id.parse().unwrap_or_default();
+    let computed = code_mac(cfg.pepper.expose().as_bytes(), &challenge, &phone, code);
+    if well_formed && bool::from(computed.as_bytes().ct_eq(stored.as_bytes())) {
+        return Ok(Checked {
+            phone,
+            challenge_id: id,
+        });
+    }
+    let left: i64 = state
+        .kv
+        .pool()
+        .next()
+        .eval(WRONG_SCRIPT, keys, vec![cfg.max_attempts.to_string(), id])
+        .await?;
+    tracing::info!(attempts_left = left, "wrong login code");
+    Err(OtpError::Invalid {
+        attempts_left: left.max(0) as u32,
+    })
+}
+
+/// Consumes a checked challenge; false if another request consumed it first
+/// (or a newer code replaced it).
+pub async fn consume(state: &AppState, checked: &Checked) -> Result<bool, OtpError> {
+    let key = state.kv.key(&format!("otp:challenge:{}", checked.phone));
+    let done: i64 = state
+        .kv
+        .pool()
+        .next()
+        .eval(CONSUME_SCRIPT, vec![key], vec![checked.challenge_id.clone()])
+        .await?;
+    Ok(done == 1)
+}
 
 /// HMAC-SHA256(pepper, challenge_id ‖ phone ‖ code), hex.
 pub fn code_mac(pepper: &[u8], challenge_id: &Uuid, phone: &str, code: &str) -> String {

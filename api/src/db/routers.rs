@@ -1,0 +1,142 @@
+//! `routers`.
+
+use deadpool_postgres::GenericClient;
+use shared_types::LoginMode;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+const COLUMNS: &str = "id, name, host, port, tls, tls_fingerprint, api_username, api_password_sealed, \
+     login_mode, hotspot_server, login_url, hotspot_profile, address_list_prefix, is_default";
+
+/// One managed router. The API password stays sealed until a connection is made.
+#[derive(Debug, Clone)]
+pub struct RouterRow {
+    pub id: Uuid,
+    pub name: String,
+    pub host: String,
+    pub port: i32,
+    pub tls: bool,
+    pub tls_fingerprint: Option<String>,
+    pub api_username: String,
+    pub api_password_sealed: String,
+    pub login_mode: LoginMode,
+    pub hotspot_server: String,
+    pub login_url: String,
+    pub hotspot_profile: String,
+    pub address_list_prefix: String,
+    pub is_default: bool,
+}
+
+impl RouterRow {
+    fn from_row(r: &Row) -> Self {
+        let mode: String = r.get("login_mode");
+        Self {
+            id: r.get("id"),
+            name: r.get("name"),
+            host: r.get("host"),
+            port: r.get("port"),
+            tls: r.get("tls"),
+            tls_fingerprint: r.get("tls_fingerprint"),
+            api_username: r.get("api_username"),
+            api_password_sealed: r.get("api_password_sealed"),
+            login_mode: if mode == "bypass" {
+                LoginMode::Bypass
+            } else {
+                LoginMode::HotspotLogin
+            },
+            hotspot_server: r.get("hotspot_server"),
+            login_url: r.get("login_url"),
+            hotspot_profile: r.get("hotspot_profile"),
+            address_list_prefix: r.get("address_list_prefix"),
+            is_default: r.get("is_default"),
+        }
+    }
+}
+
+pub async fn by_id(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<RouterRow>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from routers where id = $1"))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[&id])
+        .await?
+        .as_ref()
+        .map(RouterRow::from_row))
+}
+
+/// The router new registrations belong to: the one marked default, else the oldest.
+pub async fn default_router(
+    db: &impl GenericClient,
+) -> Result<Option<RouterRow>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS} from routers order by is_default desc, created_at, id limit 1"
+        ))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[])
+        .await?
+        .as_ref()
+        .map(RouterRow::from_row))
+}
+
+/// A router to insert (the password is already sealed with the row id as AAD).
+pub struct NewRouter<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub host: &'a str,
+    pub port: i32,
+    pub api_username: &'a str,
+    pub api_password_sealed: &'a str,
+    pub login_mode: LoginMode,
+    pub login_url: &'a str,
+    pub is_default: bool,
+}
+
+/// Inserts or updates a router by name; returns its id. Seal the password with
+/// [`id_by_name`]'s id when the router exists, since the id is the associated data.
+pub async fn upsert(db: &impl GenericClient, r: &NewRouter<'_>) -> anyhow::Result<Uuid> {
+    let mode = match r.login_mode {
+        LoginMode::HotspotLogin => "hotspot_login",
+        LoginMode::Bypass => "bypass",
+    };
+    let row = db
+        .query_one(
+            &format!(
+                "insert into routers (id, name, host, port, api_username, api_password_sealed, login_mode, login_url, is_default)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 on conflict (name) do update set host = excluded.host, port = excluded.port,
+                    api_username = excluded.api_username,
+                    api_password_sealed = excluded.api_password_sealed, login_mode = excluded.login_mode,
+                    login_url = excluded.login_url, is_default = excluded.is_default, updated_at = now()
+                 returning {COLUMNS}"
+            ),
+            &[
+                &r.id,
+                &r.name,
+                &r.host,
+                &r.port,
+                &r.api_username,
+                &r.api_password_sealed,
+                &mode,
+                &r.login_url,
+                &r.is_default,
+            ],
+        )
+        .await?;
+    Ok(row.get("id"))
+}
+
+/// The id of the router with this name.
+pub async fn id_by_name(
+    db: &impl GenericClient,
+    name: &str,
+) -> Result<Option<Uuid>, tokio_postgres::Error> {
+    Ok(db
+        .query_opt("select id from routers where name = $1", &[&name])
+        .await?
+        .map(|r| r.get(0)))
+}

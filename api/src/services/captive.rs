@@ -1,0 +1,55 @@
+//! RFC 8908 captive-portal API: is this client still held by the portal?
+
+use std::net::IpAddr;
+
+use shared_types::{AccessStatus, CaptiveInfo};
+use time::OffsetDateTime;
+
+use crate::{db, error::ApiError, http::auth::Auth, state::AppState};
+
+/// The answer for a client: by its session when it has one, else by the
+/// device last seen at its address.
+pub async fn info(
+    state: &AppState,
+    auth: Option<&Auth>,
+    ip: IpAddr,
+) -> Result<CaptiveInfo, ApiError> {
+    let db = state.db.get().await?;
+    let user_id = match auth {
+        Some(a) => Some(a.user_id),
+        None => db::devices::by_last_ip(&db, ip).await?.map(|d| d.user_id),
+    };
+    let user = match user_id {
+        Some(id) => db::users::by_id(&db, id).await?,
+        None => None,
+    };
+    let portal = format!("{}/", state.settings.http.public_url.trim_end_matches('/'));
+    let now = OffsetDateTime::now_utc();
+    let Some(user) = user else {
+        return Ok(CaptiveInfo {
+            captive: true,
+            user_portal_url: portal,
+            venue_info_url: None,
+            seconds_remaining: None,
+            bytes_remaining: None,
+            can_extend_session: false,
+        });
+    };
+    let status = user.facts().status(now.unix_timestamp());
+    let open = status.allows_access();
+    Ok(CaptiveInfo {
+        captive: !open,
+        user_portal_url: portal,
+        venue_info_url: None,
+        seconds_remaining: if open {
+            user.valid_until
+                .map(|v| (v - now).whole_seconds().max(0))
+        } else {
+            None
+        },
+        bytes_remaining: (open && status != AccessStatus::Unlimited)
+            .then(|| user.facts().remaining_bytes()),
+        // Packages cannot be bought through gerbang yet (payments come later).
+        can_extend_session: false,
+    })
+}

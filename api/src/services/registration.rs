@@ -1,0 +1,189 @@
+//! Self-registration and its review by an admin.
+
+use std::net::IpAddr;
+
+use shared_types::{
+    phone::normalize_id_mobile, ErrorCode, RegisterRequest, RegisterRole, Registration, Role,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::{
+    crypto::{aad, new_hotspot_password},
+    db::{self, audit::Entry, users::NewPhoneUser, users::User},
+    error::ApiError,
+    http::auth::Auth,
+    services::otp::OtpError,
+    state::AppState,
+};
+
+fn hierarchy_error(message: &str, field: &str) -> ApiError {
+    ApiError::new(ErrorCode::ValidationFailed, message)
+        .with_detail("fields", serde_json::json!({ field: ["hierarchy"] }))
+}
+
+fn clean(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `POST /auth/register`: a pending account; admins are told on WhatsApp.
+pub async fn register(state: &AppState, req: &RegisterRequest, ip: IpAddr) -> Result<Uuid, ApiError> {
+    req.validate().map_err(|e| ApiError::validation(&e))?;
+    let phone = normalize_id_mobile(&req.phone).map_err(|_| OtpError::InvalidPhone)?;
+    let (blok, kamar, tamping) = (clean(&req.blok), clean(&req.kamar), clean(&req.tamping_type));
+    let role = match req.role {
+        RegisterRole::Resident => {
+            match (blok, kamar, tamping) {
+                (Some(_), Some(_), None) | (None, None, Some(_)) => {}
+                (_, _, Some(_)) => {
+                    return Err(hierarchy_error(
+                        "a tamping has a tamping_type and no blok or kamar",
+                        "tamping_type",
+                    ))
+                }
+                (None, _, None) => return Err(hierarchy_error("blok is required", "blok")),
+                (_, None, None) => return Err(hierarchy_error("kamar is required", "kamar")),
+            }
+            Role::Resident
+        }
+        RegisterRole::Komandan => {
+            if blok.is_some() || kamar.is_some() || tamping.is_some() {
+                return Err(hierarchy_error(
+                    "officers have no blok, kamar or tamping_type",
+                    "blok",
+                ));
+            }
+            Role::Komandan
+        }
+    };
+    // Strangers can call this: the same Turnstile check as the OTP request, for its own action.
+    state
+        .turnstile
+        .verify_action(&req.turnstile_token, ip, "register")
+        .await
+        .map_err(OtpError::from)?;
+
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let router = db::routers::default_router(&tx).await?;
+    let id = db::users::insert_pending(
+        &tx,
+        &NewPhoneUser {
+            phone: &phone,
+            name: req.name.trim(),
+            role,
+            blok,
+            kamar,
+            tamping_type: tamping,
+            router_id: router.map(|r| r.id),
+        },
+    )
+    .await?
+    .ok_or_else(|| ApiError::new(ErrorCode::AlreadyRegistered, "this number is already registered"))?;
+    db::audit::record(
+        &tx,
+        &Entry::user(id, "user.register").target("user", id).ip(ip),
+    )
+    .await?;
+    let admins = db::users::admin_phones(&tx).await?;
+    tx.commit().await?;
+
+    let text = format!(
+        "Pendaftaran baru menunggu persetujuan: {} ({}), {}.\nBuka dasbor gerbang untuk menyetujui.\n\n\
+         New registration waiting for approval.",
+        req.name.trim(),
+        shared_types::phone::local_form(&phone),
+        match role {
+            Role::Komandan => "komandan".to_owned(),
+            _ => match tamping {
+                Some(t) => format!("tamping {t}"),
+                None => format!("blok {} kamar {}", blok.unwrap_or("-"), kamar.unwrap_or("-")),
+            },
+        }
+    );
+    let fonnte = state.fonnte.clone();
+    tokio::spawn(async move {
+        for admin in admins {
+            if let Err(e) = fonnte.send(admin.trim_start_matches('+'), &text).await {
+                tracing::warn!(error = %e, "registration notice not sent");
+            }
+        }
+    });
+    Ok(id)
+}
+
+fn registration(u: &User) -> Registration {
+    Registration {
+        id: u.id.to_string(),
+        name: u.name.clone(),
+        phone: u.phone.clone().unwrap_or_default(),
+        role: u.role,
+        blok: u.blok.clone(),
+        kamar: u.kamar.clone(),
+        tamping_type: u.tamping_type.clone(),
+        approval: u.approval.clone(),
+        created_at: db::users::rfc3339(u.created_at),
+    }
+}
+
+pub async fn pending(state: &AppState) -> Result<Vec<Registration>, ApiError> {
+    let db = state.db.get().await?;
+    Ok(db::users::pending(&db).await?.iter().map(registration).collect())
+}
+
+/// Approves or rejects a pending registration (idempotent per state: a second
+/// review of the same account answers `conflict`).
+pub async fn review(
+    state: &AppState,
+    admin: &Auth,
+    id: Uuid,
+    approve: bool,
+    reason: Option<&str>,
+    ip: IpAddr,
+) -> Result<Registration, ApiError> {
+    let sealed = approve.then(|| {
+        state.sealer.seal(
+            &new_hotspot_password(),
+            &aad("users", "hotspot_password_sealed", &id),
+        )
+    });
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let user = db::users::review(&tx, id, approve, admin.user_id, reason, sealed.as_deref())
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::Conflict, "no pending registration with this id")
+        })?;
+    let mut entry = Entry::admin(
+        admin.user_id,
+        if approve {
+            "user.approve"
+        } else {
+            "user.reject"
+        },
+    )
+    .target("user", id)
+    .ip(ip);
+    if let Some(r) = reason {
+        entry = entry.detail("reason", r);
+    }
+    db::audit::record(&tx, &entry).await?;
+    tx.commit().await?;
+    if approve {
+        if let Some(phone) = &user.phone {
+            let text = format!(
+                "Pendaftaran gerbang Anda disetujui. Sambungkan ke Wi-Fi lalu masuk dengan nomor {}.\n\n\
+                 Your gerbang registration was approved.",
+                shared_types::phone::local_form(phone)
+            );
+            let fonnte = state.fonnte.clone();
+            let target = phone.trim_start_matches('+').to_owned();
+            tokio::spawn(async move {
+                if let Err(e) = fonnte.send(&target, &text).await {
+                    tracing::warn!(error = %e, "approval notice not sent");
+                }
+            });
+        }
+    }
+    Ok(registration(&user))
+}
