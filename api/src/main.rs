@@ -24,6 +24,41 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Manage staff and admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Load the local demo's data (a router for the simulator, `admin` /
+    /// `gerbang-demo`, resident 081200000001 with 5 GB for 30 days).
+    Demo {
+        /// The simulated router's API address.
+        #[arg(long, default_value = "127.0.0.1:18728")]
+        router: String,
+        #[arg(long, default_value = "admin")]
+        router_user: String,
+        #[arg(long, default_value = "sandbox")]
+        router_password: String,
+        /// The hotspot login page (the sandbox servlet).
+        #[arg(long, default_value = "http://127.0.0.1:18080/login")]
+        login_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account (or reset its password). The password is read
+    /// from GERBANG_ADMIN_PASSWORD, else from the first line of stdin.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// WhatsApp number for registration notices (08…).
+        #[arg(long)]
+        phone: Option<String>,
+        /// `super_admin`, `admin` or `staff`.
+        #[arg(long, default_value = "super_admin")]
+        role: String,
+    },
 }
 
 fn main() {
@@ -63,5 +98,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => unreachable!("handled before the runtime starts"),
+        Command::Admin(AdminCommand::Create {
+            username,
+            name,
+            phone,
+            role,
+        }) => {
+            let role = shared_types::Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role {role:?}"))?;
+            let password = match std::env::var("GERBANG_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let state = AppState::connect(settings).await?;
+            api::db::migrate(&state.settings.database).await?;
+            let id = api::services::accounts::create_admin(
+                &state,
+                &username.to_lowercase(),
+                &name,
+                phone.as_deref(),
+                zeroize::Zeroizing::new(password),
+                role,
+            )
+            .await?;
+            println!("account {username} ready ({id})");
+            Ok(())
+        }
+        Command::Demo {
+            router,
+            router_user,
+            router_password,
+            login_url,
+        } => {
+            let (host, port) = router
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+                .ok_or_else(|| anyhow::anyhow!("--router must be host:port"))?;
+            let state = AppState::connect(settings).await?;
+            api::db::migrate(&state.settings.database).await?;
+            api::services::accounts::seed_demo(
+                &state,
+                &api::services::accounts::DemoRouter {
+                    host: &host,
+                    port,
+                    username: &router_user,
+                    password: &router_password,
+                    login_url: &login_url,
+                },
+            )
+            .await?;
+            println!("demo data ready: admin / gerbang-demo, resident 081200000001");
+            Ok(())
+        }
     }
 }

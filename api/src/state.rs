@@ -5,8 +5,8 @@ use std::sync::Arc;
 use deadpool_postgres::Pool;
 
 use crate::{
-    http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
     crypto::Sealer,
+    http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
     integrations::{fonnte::FonnteClient, routers::Routers, turnstile::TurnstileClient},
     kv::Kv,
     settings::Settings,

@@ -61,6 +61,16 @@ pub struct Fonnte {
 impl Fonnte {
     /// Messages to `target` (`62…`), waiting up to `wait` for at least one.
     pub async fn messages_to(&self, target: Option<&str>, wait: Duration) -> Vec<Message> {
+        self.at_least(target, 1, wait).await
+    }
+
+    /// Like [`messages_to`](Self::messages_to), waiting until at least `count` messages are there.
+    pub async fn at_least(
+        &self,
+        target: Option<&str>,
+        count: usize,
+        wait: Duration,
+    ) -> Vec<Message> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             // Register interest before looking, so a message arriving in between is not missed.
@@ -73,7 +83,7 @@ impl Fonnte {
                 .filter(|m| target.is_none_or(|t| m.target == t.trim_start_matches('+')))
                 .cloned()
                 .collect();
-            if !found.is_empty() || wait.is_zero() {
+            if found.len() >= count || wait.is_zero() {
                 return found;
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {

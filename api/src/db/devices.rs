@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::users::rfc3339;
 
-const COLUMNS: &str = "id, user_id, router_id, mac, last_ip, label, randomized, first_seen, last_seen";
+const COLUMNS: &str =
+    "id, user_id, router_id, mac, last_ip, label, randomized, first_seen, last_seen";
 
 #[derive(Debug, Clone)]
 pub struct Device {

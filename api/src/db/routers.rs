@@ -5,7 +5,8 @@ use shared_types::LoginMode;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, name, host, port, tls, tls_fingerprint, api_username, api_password_sealed, \
+const COLUMNS: &str =
+    "id, name, host, port, tls, tls_fingerprint, api_username, api_password_sealed, \
      login_mode, hotspot_server, login_url, hotspot_profile, address_list_prefix, is_default";
 
 /// One managed router. The API password stays sealed until a connection is made.

@@ -39,7 +39,10 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
 }
 
-pub async fn insert(db: &impl GenericClient, s: &NewSession<'_>) -> Result<Uuid, tokio_postgres::Error> {
+pub async fn insert(
+    db: &impl GenericClient,
+    s: &NewSession<'_>,
+) -> Result<Uuid, tokio_postgres::Error> {
     let id = Uuid::now_v7();
     let now = OffsetDateTime::now_utc();
     let expires = now + s.lifetime;

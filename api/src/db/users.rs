@@ -158,7 +158,11 @@ pub async fn by_id(
     let stmt = db
         .prepare_cached(&format!("select {COLUMNS} from users where id = $1"))
         .await?;
-    Ok(db.query_opt(&stmt, &[&id]).await?.as_ref().map(User::from_row))
+    Ok(db
+        .query_opt(&stmt, &[&id])
+        .await?
+        .as_ref()
+        .map(User::from_row))
 }
 
 /// The user row, locked until the transaction ends (serialises device changes).
@@ -167,9 +171,15 @@ pub async fn by_id_for_update(
     id: Uuid,
 ) -> Result<Option<User>, tokio_postgres::Error> {
     let stmt = db
-        .prepare_cached(&format!("select {COLUMNS} from users where id = $1 for update"))
+        .prepare_cached(&format!(
+            "select {COLUMNS} from users where id = $1 for update"
+        ))
         .await?;
-    Ok(db.query_opt(&stmt, &[&id]).await?.as_ref().map(User::from_row))
+    Ok(db
+        .query_opt(&stmt, &[&id])
+        .await?
+        .as_ref()
+        .map(User::from_row))
 }
 
 pub async fn by_phone(

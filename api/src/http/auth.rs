@@ -78,8 +78,7 @@ impl<T: IntoResponse> IntoResponse for WithCookies<T> {
         let mut resp = self.inner.into_response();
         for c in self.cookies {
             if let Ok(v) = c.parse() {
-                resp.headers_mut()
-                    .append(poem::http::header::SET_COOKIE, v);
+                resp.headers_mut().append(poem::http::header::SET_COOKIE, v);
             }
         }
         resp.headers_mut().insert(
@@ -121,7 +120,8 @@ fn state(req: &Request) -> Result<&AppState, ApiError> {
 /// Checks the CSRF rules for a request that relies on cookies.
 pub fn check_csrf(req: &Request, s: &SessionSettings) -> Result<(), ApiError> {
     let refuse = |why: &str| {
-        ApiError::new(ErrorCode::CsrfFailed, "cross-site request refused").with_detail("reason", why)
+        ApiError::new(ErrorCode::CsrfFailed, "cross-site request refused")
+            .with_detail("reason", why)
     };
     let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     if header != Some(CSRF_VALUE) {

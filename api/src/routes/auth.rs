@@ -192,7 +192,11 @@ impl AuthApi {
     ///
     /// Presenting a refresh token that was already used ends the session
     /// (`unauthorized`, `details.reason = refresh_token_reused`).
-    #[oai(path = "/auth/refresh", method = "post", operation_id = "refresh_session")]
+    #[oai(
+        path = "/auth/refresh",
+        method = "post",
+        operation_id = "refresh_session"
+    )]
     async fn refresh(
         &self,
         state: Data<&AppState>,

@@ -16,10 +16,7 @@ pub struct CaptiveApi;
 pub enum CaptiveResponse {
     /// The client's captive state (`application/captive+json`, never cached).
     #[oai(status = 200, content_type = "application/captive+json")]
-    Ok(
-        Json<CaptiveInfo>,
-        #[oai(header = "Cache-Control")] String,
-    ),
+    Ok(Json<CaptiveInfo>, #[oai(header = "Cache-Control")] String),
 }
 
 #[OpenApi(tag = "ApiTags::Captive")]

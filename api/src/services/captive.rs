@@ -42,8 +42,7 @@ pub async fn info(
         user_portal_url: portal,
         venue_info_url: None,
         seconds_remaining: if open {
-            user.valid_until
-                .map(|v| (v - now).whole_seconds().max(0))
+            user.valid_until.map(|v| (v - now).whole_seconds().max(0))
         } else {
             None
         },

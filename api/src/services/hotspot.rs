@@ -9,8 +9,8 @@ use routeros::{
     Mac, Query,
 };
 use shared_types::{
-    AccessStatus, BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff,
-    HotspotLoginHandoff, LoginMode,
+    AccessStatus, BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff, HotspotLoginHandoff,
+    LoginMode,
 };
 use time::OffsetDateTime;
 
@@ -148,7 +148,10 @@ pub async fn ensure_user(
     let facts = user.facts();
     let counted = existing
         .first()
-        .map(|r| r.u64("bytes-in").ok().flatten().unwrap_or(0) + r.u64("bytes-out").ok().flatten().unwrap_or(0))
+        .map(|r| {
+            r.u64("bytes-in").ok().flatten().unwrap_or(0)
+                + r.u64("bytes-out").ok().flatten().unwrap_or(0)
+        })
         .unwrap_or(0);
     // The router cuts the session itself at the limit (no overshoot in hotspot-login mode).
     let limit = if status == AccessStatus::Unlimited {
@@ -156,7 +159,11 @@ pub async fn ensure_user(
     } else {
         Some((facts.remaining_bytes().max(0) as u64 + counted).to_string())
     };
-    let disabled = if status.allows_access() { "false" } else { "true" };
+    let disabled = if status.allows_access() {
+        "false"
+    } else {
+        "true"
+    };
     let comment = owner_comment(user);
     let mut desired: Vec<(&str, String)> = vec![
         ("password", password.to_owned()),
@@ -176,27 +183,23 @@ pub async fn ensure_user(
                 .map_err(|e| client.err(e))?;
         }
         Some(row) => {
-            let id = row
-                .id()
-                .ok_or_else(|| client.err(routeros::Error::Protocol("user row without .id".into())))?;
+            let id = row.id().ok_or_else(|| {
+                client.err(routeros::Error::Protocol("user row without .id".into()))
+            })?;
             let changes: Vec<(&str, &str)> = desired
                 .iter()
                 .filter(|(k, v)| row.text(k).as_deref() != Some(v.as_str()))
                 .map(|(k, v)| (*k, v.as_str()))
                 .collect();
             if !changes.is_empty() {
-                api.set(HotspotUser::PATH, id.clone(), changes)
+                api.set(HotspotUser::PATH, id, changes)
                     .await
                     .map_err(|e| client.err(e))?;
             }
             if limit.is_none() && row.get("limit-bytes-total").is_some() {
-                api.unset(
-                    HotspotUser::PATH,
-                    id,
-                    "limit-bytes-total",
-                )
-                .await
-                .map_err(|e| client.err(e))?;
+                api.unset(HotspotUser::PATH, id, "limit-bytes-total")
+                    .await
+                    .map_err(|e| client.err(e))?;
             }
         }
     }
@@ -222,7 +225,7 @@ pub async fn ensure_binding(
         if let Some(id) = &b.id {
             api.set(
                 IpBinding::PATH,
-                id.clone(),
+                *id,
                 [("type", "bypassed"), ("comment", comment.as_str())],
             )
             .await
@@ -251,7 +254,11 @@ pub async fn remove_binding(client: &RouterClient, mac: &str) -> Result<(), Hots
         .await
         .map_err(|e| client.err(e))?
         .into_iter()
-        .filter(|b| b.comment.as_deref().is_some_and(|c| c.starts_with("gerbang:")))
+        .filter(|b| {
+            b.comment
+                .as_deref()
+                .is_some_and(|c| c.starts_with("gerbang:"))
+        })
         .filter_map(|b| b.id)
         .collect();
     if !ids.is_empty() {
@@ -313,14 +320,14 @@ pub async fn connect(
     .await
     .map_err(|e| client.err(e))?;
     let name = user.hotspot_username().unwrap_or_default();
-    if active.iter().any(|a| a.user.as_deref() == Some(name.as_str())) {
+    if active
+        .iter()
+        .any(|a| a.user.as_deref() == Some(name.as_str()))
+    {
         return Ok(());
     }
     let password = hotspot_password(state, user).await?;
-    let mac: Mac = device
-        .mac
-        .parse()
-        .map_err(|_| HotspotError::BadAddress)?;
+    let mac: Mac = device.mac.parse().map_err(|_| HotspotError::BadAddress)?;
     client
         .api()
         .hotspot_login(&name, &password, mac, &device.ip.to_string())

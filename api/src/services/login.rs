@@ -94,7 +94,11 @@ pub async fn otp_login(
     let mut router_id = None;
     if let Some(hint) = &req.client {
         let router = hotspot::router_of(state, &user).await?;
-        let client = state.routers.client(&router).await.map_err(HotspotError::from)?;
+        let client = state
+            .routers
+            .client(&router)
+            .await
+            .map_err(HotspotError::from)?;
         let device = hotspot::confirm_device(&client, hint, origin.ip).await?;
         {
             let db = state.db.get().await?;
@@ -245,14 +249,12 @@ pub async fn consume_handoff(
     token: &str,
     origin: &Origin<'_>,
 ) -> Result<LoggedIn, ApiError> {
-    let (user_id, device_id) = sessions::take_handoff(state, token)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Unauthorized,
-                "the link has expired or was already used",
-            )
-        })?;
+    let (user_id, device_id) = sessions::take_handoff(state, token).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Unauthorized,
+            "the link has expired or was already used",
+        )
+    })?;
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let user = db::users::by_id(&tx, user_id)
@@ -344,8 +346,7 @@ pub async fn password_login(
         ));
     }
     let _: () = redis.del(&key).await?;
-    let (user, _, _, cookies) =
-        finish_login(state, user.id, None, Kind::Password, origin).await?;
+    let (user, _, _, cookies) = finish_login(state, user.id, None, Kind::Password, origin).await?;
     Ok(LoggedIn {
         result: LoginResult {
             user: user.view(),
@@ -421,11 +422,18 @@ pub async fn delete_device(state: &AppState, auth: &Auth, id: Uuid) -> Result<()
     };
     let user = me_user(state, auth).await?;
     let router = hotspot::router_of(state, &user).await?;
-    let client = state.routers.client(&router).await.map_err(HotspotError::from)?;
+    let client = state
+        .routers
+        .client(&router)
+        .await
+        .map_err(HotspotError::from)?;
     hotspot::remove_binding(&client, &removed.mac).await?;
     let sessions: Vec<_> = routeros::menus::list::<routeros::menus::Active>(
         client.api(),
-        [routeros::Query::Eq("mac-address".into(), removed.mac.clone())],
+        [routeros::Query::Eq(
+            "mac-address".into(),
+            removed.mac.clone(),
+        )],
     )
     .await
     .map_err(|e| HotspotError::from(client.err(e)))?
@@ -453,7 +461,9 @@ pub async fn connect_current(
         )
     })?;
     let user = me_user(state, auth).await?;
-    let status = user.facts().status(OffsetDateTime::now_utc().unix_timestamp());
+    let status = user
+        .facts()
+        .status(OffsetDateTime::now_utc().unix_timestamp());
     if !status.allows_access() {
         return Err(ApiError::new(ErrorCode::Forbidden, "no access right now")
             .with_detail("status", serde_json::to_value(status).unwrap_or_default()));
@@ -465,7 +475,11 @@ pub async fn connect_current(
             .ok_or_else(no_device)?
     };
     let router = hotspot::router_of(state, &user).await?;
-    let client = state.routers.client(&router).await.map_err(HotspotError::from)?;
+    let client = state
+        .routers
+        .client(&router)
+        .await
+        .map_err(HotspotError::from)?;
     // The device's current address, confirmed again (it may have a new lease).
     let hint = HotspotClient {
         ip: device.last_ip.map(|ip| ip.to_string()),

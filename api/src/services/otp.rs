@@ -9,8 +9,8 @@ use fred::interfaces::{HashesInterface, KeysInterface, LuaInterface};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::{rngs::OsRng, Rng, TryRngCore};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 use shared_types::{phone::normalize_id_mobile, OtpRequest, OtpRequested};
+use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::{
@@ -180,7 +180,11 @@ pub async fn consume(state: &AppState, checked: &Checked) -> Result<bool, OtpErr
         .kv
         .pool()
         .next()
-        .eval(CONSUME_SCRIPT, vec![key], vec![checked.challenge_id.clone()])
+        .eval(
+            CONSUME_SCRIPT,
+            vec![key],
+            vec![checked.challenge_id.clone()],
+        )
         .await?;
     Ok(done == 1)
 }

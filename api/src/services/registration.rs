@@ -27,10 +27,18 @@ fn clean(s: &Option<String>) -> Option<&str> {
 }
 
 /// `POST /auth/register`: a pending account; admins are told on WhatsApp.
-pub async fn register(state: &AppState, req: &RegisterRequest, ip: IpAddr) -> Result<Uuid, ApiError> {
+pub async fn register(
+    state: &AppState,
+    req: &RegisterRequest,
+    ip: IpAddr,
+) -> Result<Uuid, ApiError> {
     req.validate().map_err(|e| ApiError::validation(&e))?;
     let phone = normalize_id_mobile(&req.phone).map_err(|_| OtpError::InvalidPhone)?;
-    let (blok, kamar, tamping) = (clean(&req.blok), clean(&req.kamar), clean(&req.tamping_type));
+    let (blok, kamar, tamping) = (
+        clean(&req.blok),
+        clean(&req.kamar),
+        clean(&req.tamping_type),
+    );
     let role = match req.role {
         RegisterRole::Resident => {
             match (blok, kamar, tamping) {
@@ -79,7 +87,12 @@ pub async fn register(state: &AppState, req: &RegisterRequest, ip: IpAddr) -> Re
         },
     )
     .await?
-    .ok_or_else(|| ApiError::new(ErrorCode::AlreadyRegistered, "this number is already registered"))?;
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::AlreadyRegistered,
+            "this number is already registered",
+        )
+    })?;
     db::audit::record(
         &tx,
         &Entry::user(id, "user.register").target("user", id).ip(ip),
@@ -128,7 +141,11 @@ fn registration(u: &User) -> Registration {
 
 pub async fn pending(state: &AppState) -> Result<Vec<Registration>, ApiError> {
     let db = state.db.get().await?;
-    Ok(db::users::pending(&db).await?.iter().map(registration).collect())
+    Ok(db::users::pending(&db)
+        .await?
+        .iter()
+        .map(registration)
+        .collect())
 }
 
 /// Approves or rejects a pending registration (idempotent per state: a second

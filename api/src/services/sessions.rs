@@ -54,8 +54,11 @@ pub async fn issue(
 }
 
 fn session_ended(reason: &str) -> ApiError {
-    ApiError::new(ErrorCode::Unauthorized, "the session has ended; sign in again")
-        .with_detail("reason", reason)
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        "the session has ended; sign in again",
+    )
+    .with_detail("reason", reason)
 }
 
 /// Rotates the refresh token. Reuse of an already rotated token revokes the session.
@@ -129,7 +132,9 @@ pub async fn new_handoff(
     device_id: Option<Uuid>,
 ) -> Result<String, fred::error::Error> {
     let token = new_token();
-    let key = state.kv.key(&format!("handoff:{}", hex(&token_hash(&token))));
+    let key = state
+        .kv
+        .key(&format!("handoff:{}", hex(&token_hash(&token))));
     let value = format!(
         "{user_id}:{}",
         device_id.map(|d| d.to_string()).unwrap_or_default()
@@ -165,7 +170,9 @@ pub async fn take_handoff(
     state: &AppState,
     token: &str,
 ) -> Result<Option<(Uuid, Option<Uuid>)>, fred::error::Error> {
-    let key = state.kv.key(&format!("handoff:{}", hex(&token_hash(token))));
+    let key = state
+        .kv
+        .key(&format!("handoff:{}", hex(&token_hash(token))));
     let value: Option<String> = state.kv.pool().next().getdel(key).await?;
     Ok(value.and_then(|v| {
         let (user, device) = v.split_once(':')?;

@@ -7,6 +7,7 @@ mod client_errors;
 mod errors;
 mod health;
 mod helpers;
+mod login;
 mod otp;
 mod spa;
 mod startup;

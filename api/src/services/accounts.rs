@@ -1,0 +1,146 @@
+//! Accounts created from the command line: the first super admin, and the
+//! local demo's data (a router pointing at the simulator, an admin, a resident).
+
+use shared_types::{access::GIB, phone::normalize_id_mobile, LoginMode, Role};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::{
+    crypto::{aad, hash_password, new_hotspot_password},
+    db::{self, audit::Entry, routers::NewRouter},
+    state::AppState,
+};
+
+/// Creates (or resets the password of) a staff/admin account.
+pub async fn create_admin(
+    state: &AppState,
+    username: &str,
+    name: &str,
+    phone: Option<&str>,
+    password: Zeroizing<String>,
+    role: Role,
+) -> anyhow::Result<Uuid> {
+    anyhow::ensure!(
+        matches!(role, Role::Admin | Role::SuperAdmin | Role::Staff),
+        "only staff, admin or super_admin accounts are created here"
+    );
+    anyhow::ensure!(
+        password.chars().count() >= 10,
+        "the password must have at least 10 characters"
+    );
+    let phone = phone
+        .map(|p| {
+            normalize_id_mobile(p)
+                .map_err(|_| anyhow::anyhow!("{p:?} is not an Indonesian mobile number"))
+        })
+        .transpose()?;
+    let hash = hash_password(password).await?;
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let row = tx
+        .query_one(
+            "insert into users (id, username, password_hash, name, role, phone, approval)
+             values ($1, $2, $3, $4, $5, $6, 'approved')
+             on conflict (username) do update set password_hash = excluded.password_hash,
+                 name = excluded.name, role = excluded.role, phone = excluded.phone,
+                 session_version = users.session_version + 1, updated_at = now()
+             returning id",
+            &[
+                &Uuid::now_v7(),
+                &username,
+                &hash,
+                &name,
+                &role.as_str(),
+                &phone,
+            ],
+        )
+        .await?;
+    let id: Uuid = row.get(0);
+    db::audit::record(
+        &tx,
+        &Entry::cli("user.admin_create")
+            .target("user", id)
+            .detail("role", role.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Where the demo router is.
+pub struct DemoRouter<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub username: &'a str,
+    pub password: &'a str,
+    pub login_url: &'a str,
+}
+
+/// The demo data: router `sandbox` (default), super admin `admin` / `gerbang-demo`,
+/// an approved resident `081200000001` with 5 GiB for 30 days. Safe to run again.
+pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<()> {
+    let mut db = state.db.get().await?;
+    let router_id = db::routers::id_by_name(&db, "sandbox")
+        .await?
+        .unwrap_or_else(Uuid::now_v7);
+    let sealed = state.sealer.seal(
+        r.password,
+        &aad("routers", "api_password_sealed", &router_id),
+    );
+    db::routers::upsert(
+        &db,
+        &NewRouter {
+            id: router_id,
+            name: "sandbox",
+            host: r.host,
+            port: i32::from(r.port),
+            api_username: r.username,
+            api_password_sealed: &sealed,
+            login_mode: LoginMode::HotspotLogin,
+            login_url: r.login_url,
+            is_default: true,
+        },
+    )
+    .await?;
+    create_admin(
+        state,
+        "admin",
+        "Admin Demo",
+        Some("081200000099"),
+        Zeroizing::new("gerbang-demo".into()),
+        Role::SuperAdmin,
+    )
+    .await?;
+    let tx = db.transaction().await?;
+    let resident = Uuid::now_v7();
+    let row = tx
+        .query_one(
+            "insert into users (id, phone, name, role, blok, kamar, approval, router_id,
+                                quota_bytes, used_bytes, valid_until)
+             values ($1, '+6281200000001', 'Warga Demo', 'resident', 'A', '1', 'approved', $2, $3, 0, $4)
+             on conflict (phone) do update set approval = 'approved', active = true, blocked = false,
+                 blocked_reason = null, router_id = excluded.router_id, quota_bytes = excluded.quota_bytes,
+                 used_bytes = 0, valid_until = excluded.valid_until, updated_at = now()
+             returning id, hotspot_password_sealed",
+            &[
+                &resident,
+                &router_id,
+                &(5 * GIB),
+                &(OffsetDateTime::now_utc() + Duration::days(30)),
+            ],
+        )
+        .await?;
+    let id: Uuid = row.get(0);
+    let existing: Option<String> = row.get(1);
+    if existing.is_none() {
+        let sealed = state.sealer.seal(
+            &new_hotspot_password(),
+            &aad("users", "hotspot_password_sealed", &id),
+        );
+        db::users::set_hotspot_password_if_missing(&tx, id, &sealed).await?;
+    }
+    db::audit::record(&tx, &Entry::cli("demo.seed").target("router", router_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
