@@ -95,6 +95,36 @@ async fn index(Data(ctx): Data<&Ctx>) -> Json<serde_json::Value> {
     }))
 }
 
+/// The stand-in for Cloudflare's widget script (same global `turnstile` API).
+#[handler]
+async fn turnstile_script() -> Response {
+    Response::builder()
+        .content_type("text/javascript; charset=utf-8")
+        .header("Cache-Control", "no-cache")
+        .body(include_str!("../assets/turnstile-api.js"))
+}
+
+/// A page with an implicitly rendered widget inside a form (browser check of the stand-in).
+#[handler]
+async fn turnstile_demo() -> Html<&'static str> {
+    Html(
+        r#"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Turnstile sandbox</title>
+<script>
+// Load the widget from the other loopback name, so the page and the script are
+// different origins as with the real service (127.0.0.1 vs localhost).
+var s = document.createElement('script');
+var host = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
+s.src = location.protocol + '//' + host + ':' + location.port + '/turnstile/v0/api.js';
+document.head.appendChild(s);
+</script></head><body>
+<form id="f"><div class="cf-turnstile" data-sitekey="1x00000000000000000000AA" data-action="otp_request" data-callback="solved"></div></form>
+<p id="solved"></p>
+<script>function solved(t) { document.getElementById('solved').textContent = 'token:' + t; }</script>
+</body></html>"#,
+    )
+}
+
 // ---- hotspot servlet -------------------------------------------------------
 
 /// Which device is asking: `X-Sim-Client-Mac`, else the device with the peer's IP.
@@ -491,7 +521,12 @@ pub async fn serve(
         .at("/_sandbox/whatsapp/messages", get(fakes::inbox))
         .at("/_sandbox/fonnte/mode", poem::put(fakes::fonnte_mode))
         .at("/turnstile/v0/siteverify", post(fakes::siteverify))
-        .at("/_sandbox/turnstile/token", post(fakes::mint_token))
+        .at(
+            "/_sandbox/turnstile/token",
+            post(fakes::mint_token).with(poem::middleware::Cors::new()),
+        )
+        .at("/turnstile/v0/api.js", get(turnstile_script))
+        .at("/_sandbox/turnstile/demo", get(turnstile_demo))
         .at("/_sandbox/turnstile/mode", poem::put(fakes::turnstile_mode))
         .data(ctx)
         .data(fakes);

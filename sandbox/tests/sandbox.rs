@@ -102,3 +102,47 @@ async fn http_index_lists_the_routeros_address() {
     assert_eq!(ros["address"], sb.router().api_addr.to_string());
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_turnstile_stand_in_script_is_served_and_tokens_can_be_minted_cross_origin() {
+    let sb = start().await;
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", sb.http_addr);
+    let js = http
+        .get(format!("{base}/turnstile/v0/api.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let body = js.text().await.unwrap();
+    for api in [
+        "render:",
+        "getResponse:",
+        "reset:",
+        "remove:",
+        "isExpired:",
+        "execute:",
+        "ready:",
+    ] {
+        assert!(body.contains(api), "{api}");
+    }
+    // The browser's CORS preflight for the JSON mint request from another origin.
+    let pre = http
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{base}/_sandbox/turnstile/token"),
+        )
+        .header("Origin", "http://portal.test")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(pre.status().is_success(), "{}", pre.status());
+    assert!(pre.headers().contains_key("access-control-allow-origin"));
+    sb.shutdown().await;
+}

@@ -2,7 +2,12 @@
 
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
-use shared_types::{ClientErrorReceipt, ErrorCode, ErrorEnvelope, NewClientError, Readiness};
+use shared_types::{
+    CaptiveInfo, ClientErrorReceipt, Connected, DevicePatch, DeviceView, ErrorCode, ErrorEnvelope,
+    LoginResult, NewClientError, OtpRequest, OtpRequested, OtpVerify, PasswordLogin, Readiness,
+    RegisterRequest, Registered, Registration, RejectRegistration, SessionConsume, StatusView,
+    UserView,
+};
 
 /// Base path of the versioned API.
 pub const BASE: &str = "/api/v1";
@@ -46,14 +51,50 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     }
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let resp = Request::post(&format!("{BASE}{path}"))
+/// The CSRF header the API requires on every cookie-authenticated change.
+const CSRF: (&str, &str) = ("X-Requested-With", "fetch");
+
+/// An empty 2xx answer (204).
+async fn decode_empty(resp: Response) -> Result<(), ApiError> {
+    let status = resp.status();
+    if resp.ok() {
+        return Ok(());
+    }
+    match resp.json::<ErrorEnvelope>().await {
+        Ok(envelope) => Err(ApiError::Api { status, envelope }),
+        Err(_) => Err(ApiError::Unexpected { status }),
+    }
+}
+
+async fn send(req: gloo_net::http::RequestBuilder) -> Result<Response, ApiError> {
+    req.header(CSRF.0, CSRF.1)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn send_json<B: Serialize>(
+    req: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<Response, ApiError> {
+    req.header(CSRF.0, CSRF.1)
         .json(body)
         .map_err(|e| ApiError::Network(e.to_string()))?
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(resp).await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(send_json(Request::post(&format!("{BASE}{path}")), body).await?).await
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send(Request::get(&format!("{BASE}{path}"))).await?).await
+}
+
+async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send(Request::post(&format!("{BASE}{path}"))).await?).await
 }
 
 /// `GET /health`: readiness. A 503 still carries the readiness body, which
@@ -76,4 +117,112 @@ pub async fn health() -> Result<Readiness, ApiError> {
 /// `POST /client-errors`: report an error seen in the SPA.
 pub async fn report_client_error(report: &NewClientError) -> Result<ClientErrorReceipt, ApiError> {
     post("/client-errors", report).await
+}
+
+/// `POST /auth/otp/request`: send a WhatsApp code (needs a Turnstile token).
+pub async fn request_otp(req: &OtpRequest) -> Result<OtpRequested, ApiError> {
+    post("/auth/otp/request", req).await
+}
+
+/// `POST /auth/otp/verify`: log in; sets the session cookies.
+pub async fn verify_otp(req: &OtpVerify) -> Result<LoginResult, ApiError> {
+    post("/auth/otp/verify", req).await
+}
+
+/// `POST /auth/session/consume`: the one-time "open in browser" link.
+pub async fn consume_session_link(token: &str) -> Result<LoginResult, ApiError> {
+    post(
+        "/auth/session/consume",
+        &SessionConsume {
+            token: token.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `POST /auth/refresh`: rotate the session cookies.
+pub async fn refresh_session() -> Result<(), ApiError> {
+    decode_empty(send(Request::post(&format!("{BASE}/auth/refresh"))).await?).await
+}
+
+/// `POST /auth/logout`.
+pub async fn logout() -> Result<(), ApiError> {
+    decode_empty(send(Request::post(&format!("{BASE}/auth/logout"))).await?).await
+}
+
+/// `POST /auth/register`: self-registration, pending until approved.
+pub async fn register(req: &RegisterRequest) -> Result<Registered, ApiError> {
+    post("/auth/register", req).await
+}
+
+/// `GET /me`.
+pub async fn me() -> Result<UserView, ApiError> {
+    get("/me").await
+}
+
+/// `GET /me/status`.
+pub async fn my_status() -> Result<StatusView, ApiError> {
+    get("/me/status").await
+}
+
+/// `GET /me/devices`.
+pub async fn my_devices() -> Result<Vec<DeviceView>, ApiError> {
+    get("/me/devices").await
+}
+
+/// `PATCH /me/devices/{id}`.
+pub async fn rename_device(id: &str, label: &str) -> Result<DeviceView, ApiError> {
+    let path = format!("/me/devices/{id}");
+    decode(
+        send_json(
+            Request::patch(&format!("{BASE}{path}")),
+            &DevicePatch {
+                label: label.to_owned(),
+            },
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `DELETE /me/devices/{id}`.
+pub async fn delete_device(id: &str) -> Result<(), ApiError> {
+    let path = format!("/me/devices/{id}");
+    decode_empty(send(Request::delete(&format!("{BASE}{path}"))).await?).await
+}
+
+/// `POST /me/devices/current/connect`: server-side hotspot login of this device.
+pub async fn connect_current_device() -> Result<Connected, ApiError> {
+    post_empty("/me/devices/current/connect").await
+}
+
+/// `GET /captive`: RFC 8908 state of this client.
+pub async fn captive() -> Result<CaptiveInfo, ApiError> {
+    get("/captive").await
+}
+
+/// `POST /admin/auth/login`.
+pub async fn admin_login(req: &PasswordLogin) -> Result<LoginResult, ApiError> {
+    post("/admin/auth/login", req).await
+}
+
+/// `GET /admin/registrations`.
+pub async fn pending_registrations() -> Result<Vec<Registration>, ApiError> {
+    get("/admin/registrations").await
+}
+
+/// `POST /admin/registrations/{id}/approve`.
+pub async fn approve_registration(id: &str) -> Result<Registration, ApiError> {
+    post_empty(&format!("/admin/registrations/{id}/approve")).await
+}
+
+/// `POST /admin/registrations/{id}/reject`.
+pub async fn reject_registration(id: &str, reason: &str) -> Result<Registration, ApiError> {
+    post(
+        &format!("/admin/registrations/{id}/reject"),
+        &RejectRegistration {
+            reason: reason.to_owned(),
+        },
+    )
+    .await
 }
