@@ -41,7 +41,13 @@ fi
 stage "build SPA (Trunk, release)" build_wasm
 stage "build server and sandbox" cargo build --quiet --bin gerbang --bin gerbang-sandbox
 BIN="$CARGO_TARGET_DIR/debug"
+# Local http demo: cookies without Secure, links to this address.
+export GERBANG__SESSION__COOKIE_SECURE=false
+export GERBANG__HTTP__PUBLIC_URL="http://$API_ADDR"
 stage "migrate" "$BIN/gerbang" migrate
+stage "demo data (router 'sandbox', admin, resident 081200000001)" "$BIN/gerbang" demo \
+  --router 127.0.0.1:18728 --router-user admin --router-password sandbox \
+  --login-url http://127.0.0.1:18080/login
 
 mkdir -p "$LOCAL/logs"
 export GERBANG__HTTP__SPA_DIR="$ROOT/dist"
@@ -64,6 +70,8 @@ cat <<TXT
     OpenAPI contract          http://$API_ADDR/api/openapi.json
     Readiness / metrics       http://$API_ADDR/readyz   http://$API_ADDR/metrics
     Sandbox (router + fakes)  http://127.0.0.1:18080/_sandbox   RouterOS API 127.0.0.1:18728 (admin/sandbox)
+    WhatsApp inbox (OTP codes) http://127.0.0.1:18080/_sandbox/whatsapp/messages
+    Demo logins               admin / gerbang-demo (dashboard)   resident 081200000001 (OTP on WhatsApp)
     PostgreSQL                ${GERBANG__DATABASE__URL}
     Redis                     ${GERBANG__REDIS__URL}
 
