@@ -30,6 +30,25 @@ pub async fn run_jobs(state: &AppState) {
             "job failed"
         );
     }
+    if let Err(e) = prune_sessions(state).await {
+        tracing::warn!(
+            job = "prune_sessions",
+            error = format!("{e:#}"),
+            "job failed"
+        );
+    }
+}
+
+/// Sessions that ended (expired or revoked) more than a week ago, with their
+/// refresh tokens; kept that long so reuse of an old token is still recognised.
+#[tracing::instrument(skip_all)]
+async fn prune_sessions(state: &AppState) -> anyhow::Result<u64> {
+    let client = state.db.get().await?;
+    let deleted = crate::db::sessions::delete_ended_before_days(&client, 7).await?;
+    if deleted > 0 {
+        tracing::info!(deleted, "pruned ended sessions");
+    }
+    Ok(deleted)
 }
 
 /// Retention of SPA error reports.

@@ -226,3 +226,16 @@ pub async fn session_of_refresh(
         .await?
         .map(|r| r.get(0)))
 }
+
+/// Deletes sessions that expired or were revoked more than `days` ago.
+pub async fn delete_ended_before_days(
+    db: &impl GenericClient,
+    days: i32,
+) -> Result<u64, tokio_postgres::Error> {
+    db.execute(
+        "delete from sessions
+         where coalesce(least(revoked_at, expires_at), expires_at) < now() - make_interval(days => $1)",
+        &[&days],
+    )
+    .await
+}

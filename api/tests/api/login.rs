@@ -1166,3 +1166,16 @@ async fn admin_login_locks_after_wrong_passwords_and_residents_cannot_use_admin_
     assert_eq!(s, 401);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn the_same_code_sent_twice_at_once_logs_in_only_once() {
+    let w = World::start(|_| {}).await;
+    w.resident(PHONE).await;
+    let code = w.code_for(PHONE).await;
+    let (a, b) = tokio::join!(w.verify(PHONE, &code, None), w.verify(PHONE, &code, None));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 401]);
+    assert_eq!(w.app.count("sessions").await, 1);
+    w.stop().await;
+}
