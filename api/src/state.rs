@@ -35,6 +35,11 @@ impl AppState {
         let kv = Kv::connect(&settings.redis).await?;
         let http = crate::integrations::http_client();
         let sealer = Sealer::from_settings(&settings.crypto)?;
+        // Compute the decoy password hash now, so the first login of an unknown
+        // username takes no longer than a known one.
+        tokio::task::spawn_blocking(|| {
+            crate::crypto::decoy_hash();
+        });
         Ok(Self {
             routers: Routers::new(sealer.clone(), settings.routers.clone()),
             sealer,
