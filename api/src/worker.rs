@@ -21,8 +21,91 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
     tracing::info!("worker stopped");
 }
 
+/// Reconciles every router, concurrently: a router that is down or slow only
+/// delays itself. Each router is owned by one worker at a time through a
+/// transaction-scoped PostgreSQL advisory lock; another worker skips it.
+pub async fn reconcile_routers(state: &AppState) -> anyhow::Result<Vec<(String, CycleOutcome)>> {
+    let routers = {
+        let db = state.db.get().await?;
+        crate::db::routers::all(&db).await?
+    };
+    let cycles = routers.into_iter().map(|router| async move {
+        let outcome = reconcile_owned(state, &router).await;
+        match &outcome {
+            CycleOutcome::Done(stats) => tracing::info!(
+                router = %router.name,
+                users = stats.users,
+                writes = stats.writes,
+                removed = stats.removed,
+                "reconciled"
+            ),
+            CycleOutcome::Skipped => {
+                tracing::debug!(router = %router.name, "owned by another worker")
+            }
+            CycleOutcome::Failed(e) => {
+                tracing::warn!(router = %router.name, error = %e, "reconcile failed")
+            }
+        }
+        (router.name.clone(), outcome)
+    });
+    Ok(futures_util::future::join_all(cycles).await)
+}
+
+/// What happened to one router in one pass.
+#[derive(Debug)]
+pub enum CycleOutcome {
+    Done(crate::services::reconcile::CycleStats),
+    /// Another worker holds the router's lock.
+    Skipped,
+    Failed(String),
+}
+
+/// The advisory-lock key of a router (two 32-bit halves of its id's hash).
+fn lock_key(router: &uuid::Uuid) -> i64 {
+    let b = router.as_bytes();
+    i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]]) ^ 0x6765_7262_0000_0000
+}
+
+async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRow) -> CycleOutcome {
+    let mut db = match state.db.get().await {
+        Ok(db) => db,
+        Err(e) => return CycleOutcome::Failed(e.to_string()),
+    };
+    let tx = match db.transaction().await {
+        Ok(tx) => tx,
+        Err(e) => return CycleOutcome::Failed(e.to_string()),
+    };
+    let owned: bool = match tx
+        .query_one(
+            "select pg_try_advisory_xact_lock($1)",
+            &[&lock_key(&router.id)],
+        )
+        .await
+    {
+        Ok(row) => row.get(0),
+        Err(e) => return CycleOutcome::Failed(e.to_string()),
+    };
+    if !owned {
+        return CycleOutcome::Skipped;
+    }
+    let outcome = match crate::services::reconcile::reconcile_router(state, router).await {
+        Ok(stats) => CycleOutcome::Done(stats),
+        Err(e) => CycleOutcome::Failed(e.to_string()),
+    };
+    // Ending the transaction releases the lock.
+    let _ = tx.rollback().await;
+    outcome
+}
+
 /// One pass over every periodic job. A failing job is logged and retried next tick.
 pub async fn run_jobs(state: &AppState) {
+    if let Err(e) = reconcile_routers(state).await {
+        tracing::warn!(
+            job = "reconcile_routers",
+            error = format!("{e:#}"),
+            "job failed"
+        );
+    }
     if let Err(e) = prune_client_errors(state).await {
         tracing::warn!(
             job = "prune_client_errors",

@@ -141,3 +141,16 @@ pub async fn id_by_name(
         .await?
         .map(|r| r.get(0)))
 }
+
+/// Every router, by name.
+pub async fn all(db: &impl GenericClient) -> Result<Vec<RouterRow>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from routers order by name"))
+        .await?;
+    Ok(db
+        .query(&stmt, &[])
+        .await?
+        .iter()
+        .map(RouterRow::from_row)
+        .collect())
+}

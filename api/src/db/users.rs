@@ -329,3 +329,26 @@ pub async fn admin_phones(db: &impl GenericClient) -> Result<Vec<String>, tokio_
         .map(|r| r.get(0))
         .collect())
 }
+
+/// Users whose hotspot account lives on this router (those without a router
+/// belong to the default one).
+pub async fn of_router(
+    db: &impl GenericClient,
+    router_id: Uuid,
+    is_default: bool,
+) -> Result<Vec<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS} from users
+             where (router_id = $1 or (router_id is null and $2))
+               and (phone is not null or username is not null)
+             order by id"
+        ))
+        .await?;
+    Ok(db
+        .query(&stmt, &[&router_id, &is_default])
+        .await?
+        .iter()
+        .map(User::from_row)
+        .collect())
+}

@@ -5,19 +5,18 @@
 use std::net::IpAddr;
 
 use routeros::{
-    menus::{list, HotspotUser, IpBinding, Menu},
+    menus::{list, IpBinding, Menu},
     Mac, Query,
 };
 use shared_types::{
-    AccessStatus, BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff, HotspotLoginHandoff,
-    LoginMode,
+    BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff, HotspotLoginHandoff, LoginMode,
 };
 use time::OffsetDateTime;
 
 use crate::{
-    crypto::{aad, new_hotspot_password},
     db::{routers::RouterRow, users::User},
     integrations::routers::{RouterClient, RouterError},
+    services::reconcile,
     state::AppState,
 };
 
@@ -91,121 +90,6 @@ pub async fn confirm_device(
     })
 }
 
-/// The user's hotspot password in clear, creating (and sealing) one when missing.
-pub async fn hotspot_password(
-    state: &AppState,
-    user: &User,
-) -> Result<zeroize::Zeroizing<String>, HotspotError> {
-    let ad = aad("users", "hotspot_password_sealed", &user.id);
-    let sealed = match &user.hotspot_password_sealed {
-        Some(s) => s.clone(),
-        None => {
-            let fresh = state.sealer.seal(&new_hotspot_password(), &ad);
-            let db = state.db.get().await?;
-            crate::db::users::set_hotspot_password_if_missing(&db, user.id, &fresh).await?
-        }
-    };
-    Ok(state.sealer.open(&sealed, &ad)?)
-}
-
-/// The comment that ties router objects to a user.
-pub fn owner_comment(user: &User) -> String {
-    format!("gerbang:uid={}", user.id)
-}
-
-/// Makes `/ip/hotspot/user` for this user match the database: password,
-/// profile, byte limit (what is left, counting what the router already
-/// counted) and enabled state. Writes only what differs.
-pub async fn ensure_user(
-    client: &RouterClient,
-    router: &RouterRow,
-    user: &User,
-    password: &str,
-    now: OffsetDateTime,
-) -> Result<(), HotspotError> {
-    let Some(name) = user.hotspot_username() else {
-        return Ok(());
-    };
-    let api = client.api();
-    let existing = api
-        .print(HotspotUser::PATH)
-        .proplist(&[
-            ".id",
-            "name",
-            "password",
-            "profile",
-            "limit-bytes-total",
-            "bytes-in",
-            "bytes-out",
-            "disabled",
-            "comment",
-        ])
-        .query(Query::Eq("name".into(), name.clone()))
-        .rows()
-        .await
-        .map_err(|e| client.err(e))?;
-    let status = user.facts().status(now.unix_timestamp());
-    let facts = user.facts();
-    let counted = existing
-        .first()
-        .map(|r| {
-            r.u64("bytes-in").ok().flatten().unwrap_or(0)
-                + r.u64("bytes-out").ok().flatten().unwrap_or(0)
-        })
-        .unwrap_or(0);
-    // The router cuts the session itself at the limit (no overshoot in hotspot-login mode).
-    let limit = if status == AccessStatus::Unlimited {
-        None
-    } else {
-        Some((facts.remaining_bytes().max(0) as u64 + counted).to_string())
-    };
-    let disabled = if status.allows_access() {
-        "false"
-    } else {
-        "true"
-    };
-    let comment = owner_comment(user);
-    let mut desired: Vec<(&str, String)> = vec![
-        ("password", password.to_owned()),
-        ("profile", router.hotspot_profile.clone()),
-        ("disabled", disabled.to_owned()),
-        ("comment", comment),
-    ];
-    if let Some(l) = &limit {
-        desired.push(("limit-bytes-total", l.clone()));
-    }
-    match existing.first() {
-        None => {
-            let mut props: Vec<(&str, &str)> = vec![("name", name.as_str())];
-            props.extend(desired.iter().map(|(k, v)| (*k, v.as_str())));
-            api.add(HotspotUser::PATH, props)
-                .await
-                .map_err(|e| client.err(e))?;
-        }
-        Some(row) => {
-            let id = row.id().ok_or_else(|| {
-                client.err(routeros::Error::Protocol("user row without .id".into()))
-            })?;
-            let changes: Vec<(&str, &str)> = desired
-                .iter()
-                .filter(|(k, v)| row.text(k).as_deref() != Some(v.as_str()))
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect();
-            if !changes.is_empty() {
-                api.set(HotspotUser::PATH, id, changes)
-                    .await
-                    .map_err(|e| client.err(e))?;
-            }
-            if limit.is_none() && row.get("limit-bytes-total").is_some() {
-                api.unset(HotspotUser::PATH, id, "limit-bytes-total")
-                    .await
-                    .map_err(|e| client.err(e))?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Makes sure a bypass ip-binding exists for the device.
 pub async fn ensure_binding(
     client: &RouterClient,
@@ -217,7 +101,7 @@ pub async fn ensure_binding(
     let bindings = list::<IpBinding>(api, [Query::Eq("mac-address".into(), mac.to_owned())])
         .await
         .map_err(|e| client.err(e))?;
-    let comment = owner_comment(user);
+    let comment = reconcile::owner_comment(&user.id);
     if let Some(b) = bindings.first() {
         if b.kind.as_deref() == Some("bypassed") && b.comment.as_deref() == Some(comment.as_str()) {
             return Ok(());
@@ -279,8 +163,8 @@ pub async fn prepare_handoff(
     dst: Option<&str>,
 ) -> Result<HotspotHandoff, HotspotError> {
     let now = OffsetDateTime::now_utc();
-    let password = hotspot_password(state, user).await?;
-    ensure_user(client, router, user, &password, now).await?;
+    let password = reconcile::password_of(state, user).await?;
+    reconcile::reconcile_user(client, router, user, &password, now).await?;
     Ok(match router.login_mode {
         LoginMode::HotspotLogin => HotspotHandoff::HotspotLogin(HotspotLoginHandoff {
             action: router.login_url.clone(),
@@ -326,7 +210,7 @@ pub async fn connect(
     {
         return Ok(());
     }
-    let password = hotspot_password(state, user).await?;
+    let password = reconcile::password_of(state, user).await?;
     let mac: Mac = device.mac.parse().map_err(|_| HotspotError::BadAddress)?;
     client
         .api()

@@ -25,7 +25,7 @@ use crate::{
     http::auth::{Auth, SessionCookies},
     services::{
         hotspot::{self, ConfirmedDevice, HotspotError},
-        otp,
+        otp, reconcile,
         sessions::{self, Origin},
     },
     state::AppState,
@@ -123,8 +123,8 @@ pub async fn otp_login(
                 .await?,
             );
         } else {
-            let password = hotspot::hotspot_password(state, &user).await?;
-            hotspot::ensure_user(&client, &router, &user, &password, now).await?;
+            let password = reconcile::password_of(state, &user).await?;
+            reconcile::reconcile_user(&client, &router, &user, &password, now).await?;
         }
         router_id = Some(router.id);
         confirmed = Some(device);

@@ -7,5 +7,6 @@ pub mod health;
 pub mod hotspot;
 pub mod login;
 pub mod otp;
+pub mod reconcile;
 pub mod registration;
 pub mod sessions;

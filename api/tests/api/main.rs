@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod login;
 mod otp;
+mod reconcile;
 mod spa;
 mod startup;
 mod worker;

@@ -1,0 +1,177 @@
+//! Reconciliation of hotspot users against the simulated router.
+
+use std::collections::HashMap;
+
+use api::worker::{reconcile_routers, CycleOutcome};
+use uuid::Uuid;
+
+use crate::login::World;
+
+async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
+    let client = routeros::Client::connect(&routeros::Config::new(
+        w.sb.router().api_addr.to_string(),
+        "admin",
+        "sandbox",
+    ))
+    .await
+    .unwrap();
+    let props = [
+        "name",
+        "limit-bytes-total",
+        "disabled",
+        "comment",
+        "profile",
+    ];
+    client
+        .print("/ip/hotspot/user")
+        .proplist(&props)
+        .rows()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let m: HashMap<String, String> = props
+                .iter()
+                .filter_map(|p| Some((p.to_string(), r.text(p)?.into_owned())))
+                .collect();
+            (m["name"].clone(), m)
+        })
+        .collect()
+}
+
+async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
+    let outcomes = reconcile_routers(&w.app.state).await.unwrap();
+    match &outcomes[..] {
+        [(_, CycleOutcome::Done(stats))] => *stats,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn add_on_router(w: &World, props: &[(&str, &str)]) {
+    let client = routeros::Client::connect(&routeros::Config::new(
+        w.sb.router().api_addr.to_string(),
+        "admin",
+        "sandbox",
+    ))
+    .await
+    .unwrap();
+    client
+        .add("/ip/hotspot/user", props.iter().copied())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_cycle_writes_only_the_difference_and_never_touches_foreign_accounts() {
+    let w = World::start(|_| {}).await;
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        ids.push(w.resident(&format!("+62812000{i:05}")).await);
+    }
+    add_on_router(
+        &w,
+        &[
+            ("name", "guest"),
+            ("password", "x"),
+            ("comment", "made by hand"),
+        ],
+    )
+    .await;
+    add_on_router(
+        &w,
+        &[
+            ("name", "081999999999"),
+            ("password", "x"),
+            ("comment", "gerbang:uid=gone"),
+        ],
+    )
+    .await;
+
+    let first = cycle(&w).await;
+    assert_eq!(first.users, 50);
+    assert_eq!(first.writes, 51, "50 adds and the orphan removed");
+    assert_eq!(first.removed, 1);
+    let users = router_users(&w).await;
+    assert_eq!(users.len(), 51);
+    assert_eq!(
+        users["guest"]["comment"], "made by hand",
+        "foreign account untouched"
+    );
+    assert!(!users.contains_key("081999999999"));
+    let u = &users["081200000000"];
+    assert_eq!(u["limit-bytes-total"], "5368709120");
+    assert_eq!(u["disabled"], "false");
+    assert_eq!(u["comment"], format!("gerbang:uid={}", ids[0]));
+
+    // Nothing changed: nothing is written.
+    assert_eq!(cycle(&w).await.writes, 0);
+
+    // One user blocked, one topped up: exactly those two are written.
+    let db = w.app.db().await;
+    db.execute(
+        "update users set blocked = true, blocked_reason = 'x' where id = $1",
+        &[&ids[1]],
+    )
+    .await
+    .unwrap();
+    db.execute(
+        "update users set quota_bytes = quota_bytes + 1073741824 where id = $1",
+        &[&ids[2]],
+    )
+    .await
+    .unwrap();
+    assert_eq!(cycle(&w).await.writes, 2);
+    let users = router_users(&w).await;
+    assert_eq!(users["081200000001"]["disabled"], "true");
+    assert_eq!(users["081200000002"]["limit-bytes-total"], "6442450944");
+    assert_eq!(cycle(&w).await.writes, 0);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_router_owned_by_another_worker_is_skipped_and_a_dead_router_does_not_stop_others() {
+    let w = World::start(|_| {}).await;
+    w.resident("+6281234567890").await;
+    // A second router that cannot be reached.
+    let dead = Uuid::now_v7();
+    let sealed = w.app.state.sealer.seal(
+        "x",
+        &api::crypto::aad("routers", "api_password_sealed", &dead),
+    );
+    let closed_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    w.app
+        .db()
+        .await
+        .execute(
+            "insert into routers (id, name, host, port, api_username, api_password_sealed, login_url)
+             values ($1, 'r0-dead', '127.0.0.1', $2, 'admin', $3, 'http://x/login')",
+            &[&dead, &i32::from(closed_port), &sealed],
+        )
+        .await
+        .unwrap();
+    let outcomes = reconcile_routers(&w.app.state).await.unwrap();
+    assert!(matches!(outcomes[0], (ref n, CycleOutcome::Failed(_)) if n == "r0-dead"));
+    assert!(matches!(outcomes[1], (ref n, CycleOutcome::Done(s)) if n == "r1" && s.writes == 1));
+
+    // Another worker holds r1's lock: this one skips it.
+    let mut other = w.app.state.db.get().await.unwrap();
+    let tx = other.transaction().await.unwrap();
+    let b = w.router_id.as_bytes();
+    let key = i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]])
+        ^ 0x6765_7262_0000_0000;
+    tx.execute("select pg_advisory_xact_lock($1)", &[&key])
+        .await
+        .unwrap();
+    let outcomes = reconcile_routers(&w.app.state).await.unwrap();
+    assert!(
+        matches!(outcomes[1], (_, CycleOutcome::Skipped)),
+        "{outcomes:?}"
+    );
+    tx.rollback().await.unwrap();
+    let outcomes = reconcile_routers(&w.app.state).await.unwrap();
+    assert!(matches!(outcomes[1], (_, CycleOutcome::Done(_))));
+    w.stop().await;
+}
