@@ -184,6 +184,17 @@ impl World {
         (resp.json().await.unwrap(), cookies)
     }
 
+    /// A RouterOS API session to the simulated router, as any client would open.
+    pub async fn router_client(&self) -> routeros::Client {
+        routeros::Client::connect(&routeros::Config::new(
+            self.sb.router().api_addr.to_string(),
+            "admin",
+            "sandbox",
+        ))
+        .await
+        .unwrap()
+    }
+
     pub async fn stop(self) {
         self.app.stop().await;
         self.sb.shutdown().await;
@@ -235,13 +246,7 @@ pub fn authed(
 
 /// Rows of a router menu, read over the RouterOS API like any client would.
 async fn router_rows(w: &World, path: &str, props: &[&str]) -> Vec<HashMap<String, String>> {
-    let client = routeros::Client::connect(&routeros::Config::new(
-        w.sb.router().api_addr.to_string(),
-        "admin",
-        "sandbox",
-    ))
-    .await
-    .unwrap();
+    let client = w.router_client().await;
     let rows = client.print(path).proplist(props).rows().await.unwrap();
     rows.iter()
         .map(|r| {

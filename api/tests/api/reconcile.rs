@@ -8,13 +8,7 @@ use uuid::Uuid;
 use crate::login::World;
 
 async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
-    let client = routeros::Client::connect(&routeros::Config::new(
-        w.sb.router().api_addr.to_string(),
-        "admin",
-        "sandbox",
-    ))
-    .await
-    .unwrap();
+    let client = w.router_client().await;
     let props = [
         "name",
         "limit-bytes-total",
@@ -48,13 +42,7 @@ async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
 }
 
 async fn add_on_router(w: &World, props: &[(&str, &str)]) {
-    let client = routeros::Client::connect(&routeros::Config::new(
-        w.sb.router().api_addr.to_string(),
-        "admin",
-        "sandbox",
-    ))
-    .await
-    .unwrap();
+    let client = w.router_client().await;
     client
         .add("/ip/hotspot/user", props.iter().copied())
         .await
