@@ -1,9 +1,80 @@
 //! `gerbang worker`: the background loop. Each job is idempotent and safe to
-//! run on two workers at once; later issues add reconciliation and accounting.
+//! run on two workers at once. Besides the periodic pass, the worker listens
+//! for user changes (PostgreSQL `LISTEN`) and reconciles that user at once.
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use tokio::{sync::mpsc, task::JoinHandle};
+use tokio_postgres::AsyncMessage;
+use uuid::Uuid;
+
 use crate::state::AppState;
+
+/// Starts listening for user changes; returns once `LISTEN` is in effect.
+/// Each announced user is reconciled on their router right away.
+pub async fn start_listener(state: AppState) -> anyhow::Result<JoinHandle<()>> {
+    let (client, mut conn) =
+        tokio_postgres::connect(state.settings.database.url.expose(), tokio_postgres::NoTls)
+            .await?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| conn.poll_message(cx));
+        while let Some(msg) = messages.next().await {
+            match msg {
+                Ok(AsyncMessage::Notification(n)) => {
+                    if tx.send(n.payload().to_owned()).is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "change listener connection lost");
+                    break;
+                }
+            }
+        }
+    });
+    client
+        .batch_execute(&format!("LISTEN {}", crate::db::users::CHANGED_CHANNEL))
+        .await?;
+    Ok(tokio::spawn(async move {
+        // The client keeps the connection (and the LISTEN) alive.
+        let _client = client;
+        while let Some(payload) = rx.recv().await {
+            let Ok(id) = payload.parse::<Uuid>() else {
+                continue;
+            };
+            if let Err(e) = reconcile_user_now(&state, id).await {
+                tracing::warn!(user = %id, error = format!("{e:#}"), "targeted reconcile failed");
+            }
+        }
+    }))
+}
+
+/// Reconciles one user on their router (the targeted reaction to a change).
+pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<usize> {
+    let user = {
+        let db = state.db.get().await?;
+        crate::db::users::by_id(&db, id).await?
+    };
+    let Some(user) = user else {
+        return Ok(0);
+    };
+    let router = crate::services::hotspot::router_of(state, &user).await?;
+    let client = state.routers.client(&router).await?;
+    let password = crate::services::reconcile::password_of(state, &user).await?;
+    let writes = crate::services::reconcile::reconcile_user(
+        &client,
+        &router,
+        &user,
+        &password,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await?;
+    tracing::info!(user = %id, writes, "targeted reconcile");
+    Ok(writes)
+}
 
 /// Runs jobs every `worker.tick_seconds` until `shutdown` resolves.
 pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()>) {
@@ -12,11 +83,22 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     tracing::info!(tick_seconds = period.as_secs(), "worker started");
+    let mut listener: Option<JoinHandle<()>> = None;
     loop {
+        // (Re)start the change listener; a lost connection is retried on the next tick.
+        if listener.as_ref().is_none_or(|l| l.is_finished()) {
+            match start_listener(state.clone()).await {
+                Ok(l) => listener = Some(l),
+                Err(e) => tracing::warn!(error = %e, "change listener not started"),
+            }
+        }
         tokio::select! {
             _ = &mut shutdown => break,
             _ = tick.tick() => run_jobs(&state).await,
         }
+    }
+    if let Some(l) = listener {
+        l.abort();
     }
     tracing::info!("worker stopped");
 }

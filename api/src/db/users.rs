@@ -352,3 +352,19 @@ pub async fn of_router(
         .map(User::from_row)
         .collect())
 }
+
+/// The channel a user change is announced on; the worker reconciles that user at once.
+pub const CHANGED_CHANNEL: &str = "gerbang_user_changed";
+
+/// Announces that a user's access changed (delivered when the transaction commits).
+pub async fn notify_changed(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "select pg_notify($1, $2)",
+        &[&CHANGED_CHANNEL, &id.to_string()],
+    )
+    .await?;
+    Ok(())
+}

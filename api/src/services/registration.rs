@@ -185,6 +185,7 @@ pub async fn review(
         entry = entry.detail("reason", r);
     }
     db::audit::record(&tx, &entry).await?;
+    db::users::notify_changed(&tx, id).await?;
     tx.commit().await?;
     if approve {
         if let Some(phone) = &user.phone {

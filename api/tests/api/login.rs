@@ -184,6 +184,32 @@ impl World {
         (resp.json().await.unwrap(), cookies)
     }
 
+    /// Creates the admin `kepala` (password `kata-sandi-panjang`), with an optional WhatsApp number.
+    pub async fn create_admin(&self, phone: Option<&str>) {
+        api::services::accounts::create_admin(
+            &self.app.state,
+            "kepala",
+            "Kepala Admin",
+            phone,
+            zeroize::Zeroizing::new("kata-sandi-panjang".into()),
+            shared_types::Role::SuperAdmin,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Logs in as an admin with a password; returns the response.
+    pub async fn admin_login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.app
+            .http
+            .post(self.app.url("/api/v1/admin/auth/login"))
+            .header("X-Requested-With", "fetch")
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A RouterOS API session to the simulated router, as any client would open.
     pub async fn router_client(&self) -> routeros::Client {
         routeros::Client::connect(&routeros::Config::new(
@@ -270,16 +296,7 @@ async fn active_users(w: &World) -> Vec<(String, String)> {
 async fn register_approve_request_verify_and_the_form_post_puts_the_phone_online() {
     let w = World::start(|_| {}).await;
     let admin_phone = "+6281200000099";
-    api::services::accounts::create_admin(
-        &w.app.state,
-        "kepala",
-        "Kepala Admin",
-        Some(admin_phone),
-        zeroize::Zeroizing::new("kata-sandi-panjang".into()),
-        shared_types::Role::SuperAdmin,
-    )
-    .await
-    .unwrap();
+    w.create_admin(Some(admin_phone)).await;
 
     // 1. The resident registers from the portal.
     let t = w.token("register").await;
@@ -319,15 +336,7 @@ async fn register_approve_request_verify_and_the_form_post_puts_the_phone_online
         .is_empty());
 
     // 2. The admin approves it.
-    let resp = w
-        .app
-        .http
-        .post(w.app.url("/api/v1/admin/auth/login"))
-        .header("X-Requested-With", "fetch")
-        .json(&json!({"username": "kepala", "password": "kata-sandi-panjang"}))
-        .send()
-        .await
-        .unwrap();
+    let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
     assert_eq!(resp.status(), 200);
     let admin = Cookies::from(&resp);
     let pending: Value = authed(
@@ -1114,41 +1123,17 @@ async fn registration_rules_and_duplicates() {
 #[tokio::test]
 async fn admin_login_locks_after_wrong_passwords_and_residents_cannot_use_admin_routes() {
     let w = World::start(|s| s.session.max_password_failures = 3).await;
-    api::services::accounts::create_admin(
-        &w.app.state,
-        "kepala",
-        "Kepala",
-        None,
-        zeroize::Zeroizing::new("kata-sandi-panjang".into()),
-        shared_types::Role::Admin,
-    )
-    .await
-    .unwrap();
-    let login = |password: &'static str| {
-        w.app
-            .http
-            .post(w.app.url("/api/v1/admin/auth/login"))
-            .header("X-Requested-With", "fetch")
-            .json(&json!({"username": "kepala", "password": password}))
-            .send()
-    };
+    w.create_admin(None).await;
+
     for _ in 0..3 {
-        let (s, env) = envelope(login("salah").await.unwrap()).await;
+        let (s, env) = envelope(w.admin_login("kepala", "salah").await).await;
         assert_eq!((s, env["code"].as_str().unwrap()), (401, "unauthorized"));
     }
-    let (s, _) = envelope(login("kata-sandi-panjang").await.unwrap()).await;
+    let (s, _) = envelope(w.admin_login("kepala", "kata-sandi-panjang").await).await;
     assert_eq!(s, 429, "locked even with the right password");
 
     // An unknown user is told the same as a wrong password.
-    let resp = w
-        .app
-        .http
-        .post(w.app.url("/api/v1/admin/auth/login"))
-        .header("X-Requested-With", "fetch")
-        .json(&json!({"username": "siapa", "password": "x"}))
-        .send()
-        .await
-        .unwrap();
+    let resp = w.admin_login("siapa", "x").await;
     assert_eq!(envelope(resp).await.1["code"], "unauthorized");
 
     w.resident(PHONE).await;

@@ -163,3 +163,57 @@ async fn a_router_owned_by_another_worker_is_skipped_and_a_dead_router_does_not_
     assert!(matches!(outcomes[1], (_, CycleOutcome::Done(_))));
     w.stop().await;
 }
+
+#[tokio::test]
+async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
+    let w = World::start(|_| {}).await;
+    let listener = api::worker::start_listener(w.app.state.clone())
+        .await
+        .unwrap();
+    w.create_admin(None).await;
+    let pending = Uuid::now_v7();
+    w.app
+        .db()
+        .await
+        .execute(
+            "insert into users (id, phone, name, role, blok, kamar, router_id, quota_bytes, valid_until)
+             values ($1, '+6281234567890', 'Budi', 'resident', 'A', '1', $2, 1073741824, now() + interval '7 days')",
+            &[&pending, &w.router_id],
+        )
+        .await
+        .unwrap();
+    let watcher = w.router_client().await;
+    let mut events = watcher
+        .listen(
+            "/ip/hotspot/user",
+            &["name", "limit-bytes-total", "disabled"],
+        )
+        .unwrap();
+    // Commands on one session run in order: once this answers, the listen is in place.
+    watcher.identity().await.unwrap();
+
+    let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
+    let admin = crate::login::Cookies::from(&resp);
+    let resp = crate::login::authed(
+        &w.app,
+        reqwest::Method::POST,
+        &format!("/api/v1/admin/registrations/{pending}/approve"),
+        &admin,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 200);
+
+    let event = tokio::time::timeout(std::time::Duration::from_secs(5), events.next())
+        .await
+        .expect("the router changed within 5 s, not at the next cycle");
+    let Some(Ok(routeros::Reply::Re(row))) = event else {
+        panic!("expected the new hotspot user, got {event:?}")
+    };
+    assert_eq!(row.get("name"), Some("081234567890"));
+    assert_eq!(row.get("limit-bytes-total"), Some("1073741824"));
+    assert_eq!(row.get("disabled"), Some("false"));
+    listener.abort();
+    w.stop().await;
+}
