@@ -182,6 +182,8 @@ pub struct LogSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkerSettings {
     pub tick_seconds: u64,
+    /// The facility's time zone: daily usage rollups and business days (IANA name).
+    pub time_zone: String,
     pub client_error_retention_days: u32,
 }
 

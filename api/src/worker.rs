@@ -65,6 +65,7 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
     let client = state.routers.client(&router).await?;
     let password = crate::services::reconcile::password_of(state, &user).await?;
     let writes = crate::services::reconcile::reconcile_user(
+        state,
         &client,
         &router,
         &user,

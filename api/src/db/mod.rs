@@ -6,6 +6,7 @@ pub mod client_errors;
 pub mod devices;
 pub mod routers;
 pub mod sessions;
+pub mod usage;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

@@ -164,7 +164,7 @@ pub async fn prepare_handoff(
 ) -> Result<HotspotHandoff, HotspotError> {
     let now = OffsetDateTime::now_utc();
     let password = reconcile::password_of(state, user).await?;
-    reconcile::reconcile_user(client, router, user, &password, now).await?;
+    reconcile::reconcile_user(state, client, router, user, &password, now).await?;
     Ok(match router.login_mode {
         LoginMode::HotspotLogin => HotspotHandoff::HotspotLogin(HotspotLoginHandoff {
             action: router.login_url.clone(),

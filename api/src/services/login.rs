@@ -124,7 +124,7 @@ pub async fn otp_login(
             );
         } else {
             let password = reconcile::password_of(state, &user).await?;
-            reconcile::reconcile_user(&client, &router, &user, &password, now).await?;
+            reconcile::reconcile_user(state, &client, &router, &user, &password, now).await?;
         }
         router_id = Some(router.id);
         confirmed = Some(device);

@@ -1,5 +1,6 @@
 //! Business rules; no HTTP here.
 
+pub mod accounting;
 pub mod accounts;
 pub mod captive;
 pub mod client_errors;

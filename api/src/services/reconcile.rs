@@ -16,6 +16,7 @@ use crate::{
     crypto::{aad, new_hotspot_password},
     db::{routers::RouterRow, users::User},
     integrations::routers::RouterClient,
+    services::accounting::{self, Observation},
     services::hotspot::HotspotError,
     state::AppState,
 };
@@ -51,14 +52,15 @@ pub struct DesiredUser {
 }
 
 impl DesiredUser {
-    /// The desired state for `user`. `counted` is what the router already
-    /// counted for the account (bytes-in + bytes-out), so the router cuts the
-    /// session exactly when the remaining quota is used.
+    /// The desired state for `user`. `baseline_total` is what the router had
+    /// counted for the account when the database was last brought up to date
+    /// (see [`accounting::limit_bytes_total`]), so the router cuts the session
+    /// exactly when the remaining quota is used.
     pub fn of(
         router: &RouterRow,
         user: &User,
         password: &str,
-        counted: u64,
+        baseline_total: i64,
         now: OffsetDateTime,
     ) -> Option<Self> {
         let name = user.hotspot_username()?;
@@ -69,7 +71,7 @@ impl DesiredUser {
             password: password.to_owned(),
             profile: router.hotspot_profile.clone(),
             limit_bytes_total: (status != AccessStatus::Unlimited)
-                .then(|| facts.remaining_bytes().max(0) as u64 + counted),
+                .then(|| accounting::limit_bytes_total(facts.remaining_bytes(), baseline_total)),
             disabled: !status.allows_access(),
             comment: owner_comment(&user.id),
         })
@@ -92,10 +94,11 @@ impl DesiredUser {
     }
 }
 
-/// Bytes the router has counted for an account row.
-pub fn counted(row: &Row) -> u64 {
-    row.u64("bytes-in").ok().flatten().unwrap_or(0)
-        + row.u64("bytes-out").ok().flatten().unwrap_or(0)
+/// bytes-in + bytes-out of a user or session row.
+pub fn counted(row: &Row) -> i64 {
+    let bytes = row.u64("bytes-in").ok().flatten().unwrap_or(0)
+        + row.u64("bytes-out").ok().flatten().unwrap_or(0);
+    i64::try_from(bytes).unwrap_or(i64::MAX)
 }
 
 /// One write a cycle makes.
@@ -166,6 +169,7 @@ pub async fn apply(client: &RouterClient, changes: Vec<Change>) -> Result<usize,
 
 /// Makes one user's hotspot account match the database (a targeted reconcile).
 pub async fn reconcile_user(
+    state: &AppState,
     client: &RouterClient,
     router: &RouterRow,
     user: &User,
@@ -184,13 +188,15 @@ pub async fn reconcile_user(
         .await
         .map_err(|e| client.err(e))?;
     let actual = rows.first();
-    let Some(desired) = DesiredUser::of(
-        router,
-        user,
-        password,
-        actual.map(counted).unwrap_or(0),
-        now,
-    ) else {
+    let db = state.db.get().await?;
+    let baseline = if actual.is_some() {
+        crate::db::usage::baseline_total(&db, user.id, router.id).await?
+    } else {
+        // A new account starts counting from zero.
+        crate::db::usage::init_baseline(&db, user.id, router.id).await?;
+        0
+    };
+    let Some(desired) = DesiredUser::of(router, user, password, baseline, now) else {
         return Ok(0);
     };
     apply(client, user_changes(actual, &desired)).await
@@ -205,44 +211,128 @@ pub struct CycleStats {
     pub removed: usize,
 }
 
-/// One reconcile cycle of a router's hotspot users.
+/// Properties of `/ip/hotspot/active` a cycle reads.
+const ACTIVE_PROPS: &[&str] = &[".id", "user", "mac-address", "bytes-in", "bytes-out"];
+
+/// One cycle on a router: account usage since the last cycle (one ledger
+/// row per user, in one transaction with the new baselines), then make the
+/// hotspot users match the database and kick sessions of users who no
+/// longer have access. Reads two menus once; writes only differences.
 pub async fn reconcile_router(
     state: &AppState,
     router: &RouterRow,
 ) -> Result<CycleStats, HotspotError> {
-    let users = {
-        let db = state.db.get().await?;
-        crate::db::users::of_router(&db, router.id, router.is_default).await?
-    };
     let client = state.routers.client(router).await?;
-    let rows = client
-        .api()
-        .print(HotspotUser::PATH)
-        .proplist(USER_PROPS)
-        .rows()
-        .await
-        .map_err(|e| client.err(e))?;
+    let api = client.api();
+    let (rows, active) = tokio::join!(
+        api.print(HotspotUser::PATH).proplist(USER_PROPS).rows(),
+        api.print(routeros::menus::Active::PATH)
+            .proplist(ACTIVE_PROPS)
+            .rows()
+    );
+    let rows = rows.map_err(|e| client.err(e))?;
+    let active = active.map_err(|e| client.err(e))?;
     let by_name: HashMap<String, &Row> = rows
         .iter()
         .filter_map(|r| Some((r.text("name")?.into_owned(), r)))
         .collect();
+    let mut sessions_of: HashMap<String, Vec<&Row>> = HashMap::new();
+    for a in &active {
+        if let Some(user) = a.text("user") {
+            sessions_of.entry(user.into_owned()).or_default().push(a);
+        }
+    }
+
+    // Accounting, all or nothing for this cycle.
+    let cycle_id = Uuid::now_v7();
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let mut users = crate::db::users::of_router(&tx, router.id, router.is_default).await?;
+    let baselines = crate::db::usage::baselines(&tx, router.id).await?;
+    let mut totals: HashMap<Uuid, i64> = HashMap::new();
+    for user in users.iter_mut() {
+        let Some(name) = user.hotspot_username() else {
+            continue;
+        };
+        let Some(row) = by_name.get(&name) else {
+            totals.insert(
+                user.id,
+                baselines.get(&user.id).map_or(0, Observation::total),
+            );
+            continue;
+        };
+        let now_obs = Observation {
+            committed: counted(row),
+            sessions: sessions_of
+                .get(&name)
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let key = format!(
+                        "{}/{}",
+                        a.get(".id").unwrap_or_default(),
+                        a.get("mac-address").unwrap_or_default()
+                    );
+                    (key, counted(a))
+                })
+                .collect(),
+        };
+        // Never observed (an account gerbang did not create): start from here.
+        let delta = baselines
+            .get(&user.id)
+            .map_or(0, |prev| accounting::usage_delta(prev, &now_obs));
+        if delta > 0
+            && crate::db::usage::charge(
+                &tx,
+                user.id,
+                router.id,
+                cycle_id,
+                delta,
+                &state.settings.worker.time_zone,
+            )
+            .await?
+        {
+            user.used_bytes += delta;
+        }
+        if baselines.get(&user.id) != Some(&now_obs) {
+            crate::db::usage::set_baseline(&tx, user.id, router.id, &now_obs).await?;
+        }
+        totals.insert(user.id, now_obs.total());
+    }
+    // New accounts start counting from zero.
+    for user in &users {
+        if user
+            .hotspot_username()
+            .is_some_and(|n| !by_name.contains_key(&n))
+            && !baselines.contains_key(&user.id)
+        {
+            crate::db::usage::init_baseline(&tx, user.id, router.id).await?;
+        }
+    }
+    tx.commit().await?;
+
     let now = OffsetDateTime::now_utc();
     let mut changes = Vec::new();
     let mut wanted = std::collections::HashSet::new();
+    let mut kick = Vec::new();
     for user in &users {
         let password = password_of(state, user).await?;
         let actual = user
             .hotspot_username()
             .and_then(|n| by_name.get(&n).copied());
-        let Some(desired) = DesiredUser::of(
-            router,
-            user,
-            &password,
-            actual.map(counted).unwrap_or(0),
-            now,
-        ) else {
+        let baseline = totals.get(&user.id).copied().unwrap_or(0);
+        let Some(desired) = DesiredUser::of(router, user, &password, baseline, now) else {
             continue;
         };
+        if desired.disabled {
+            kick.extend(
+                sessions_of
+                    .get(&desired.name)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.id()),
+            );
+        }
         wanted.insert(desired.name.clone());
         changes.extend(user_changes(actual, &desired));
     }
@@ -256,14 +346,25 @@ pub async fn reconcile_router(
         if ours && !wanted.contains(&name) {
             if let Some(id) = row.id() {
                 changes.push(Change::Remove(id));
+                kick.extend(
+                    sessions_of
+                        .get(&name)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|a| a.id()),
+                );
                 removed += 1;
             }
         }
     }
-    let writes = apply(&client, changes).await?;
+    let mut writes = apply(&client, changes).await?;
+    if !kick.is_empty() {
+        api.hotspot_kick(&kick).await.map_err(|e| client.err(e))?;
+        writes += 1;
+    }
     Ok(CycleStats {
         users: users.len(),
-        reads: 1,
+        reads: 2,
         writes,
         removed,
     })

@@ -210,6 +210,19 @@ impl World {
             .unwrap()
     }
 
+    /// `POST /me/devices/current/connect` for the session in `c`.
+    pub async fn connect_current(&self, c: &Cookies) -> reqwest::Response {
+        authed(
+            &self.app,
+            reqwest::Method::POST,
+            "/api/v1/me/devices/current/connect",
+            c,
+        )
+        .send()
+        .await
+        .unwrap()
+    }
+
     /// A RouterOS API session to the simulated router, as any client would open.
     pub async fn router_client(&self) -> routeros::Client {
         routeros::Client::connect(&routeros::Config::new(
@@ -957,15 +970,7 @@ async fn the_server_logs_the_current_device_in_when_the_popup_closed() {
         active_users(&w).await.is_empty(),
         "the form was never posted"
     );
-    let resp = authed(
-        &w.app,
-        reqwest::Method::POST,
-        "/api/v1/me/devices/current/connect",
-        &c,
-    )
-    .send()
-    .await
-    .unwrap();
+    let resp = w.connect_current(&c).await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body, json!({"mode": "hotspot_login", "mac": mac, "ip": ip}));
@@ -974,15 +979,7 @@ async fn the_server_logs_the_current_device_in_when_the_popup_closed() {
         vec![(LOCAL.to_owned(), mac.to_owned())]
     );
     // Again: already online is fine.
-    let resp = authed(
-        &w.app,
-        reqwest::Method::POST,
-        "/api/v1/me/devices/current/connect",
-        &c,
-    )
-    .send()
-    .await
-    .unwrap();
+    let resp = w.connect_current(&c).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(active_users(&w).await.len(), 1);
 

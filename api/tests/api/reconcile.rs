@@ -217,3 +217,122 @@ async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
     listener.abort();
     w.stop().await;
 }
+
+/// A resident with `quota` bytes logged in on a device that is online (server-side login).
+async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
+    let id = w.resident(crate::login::PHONE).await;
+    w.app
+        .db()
+        .await
+        .execute(
+            "update users set quota_bytes = $2 where id = $1",
+            &[&id, &quota],
+        )
+        .await
+        .unwrap();
+    w.attach(MAC, "10.5.50.10").await;
+    let (_, cookies) = w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
+    let resp = w.connect_current(&cookies).await;
+    assert_eq!(resp.status(), 200);
+    (id, cookies)
+}
+
+const MAC: &str = "3C:5A:B4:00:00:01";
+
+async fn used(w: &World, id: Uuid) -> i64 {
+    w.app
+        .db()
+        .await
+        .query_one("select used_bytes from users where id = $1", &[&id])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_50_mbit_download_is_cut_at_exactly_the_quota_and_the_portal_says_exhausted() {
+    let w = World::start(|_| {}).await;
+    let quota = 100_000_000;
+    let (id, cookies) = online(&w, quota).await;
+    let router = &w.sb.router().router;
+    assert!(router.set_traffic(MAC, 0, 50_000_000).await);
+
+    router.advance(std::time::Duration::from_secs(10)).await;
+    let stats = cycle(&w).await;
+    assert_eq!(used(&w, id).await, 62_500_000, "live bytes counted");
+    assert_eq!(
+        stats.writes, 0,
+        "the limit stays put while the session runs"
+    );
+
+    router.advance(std::time::Duration::from_secs(60)).await;
+    let stats = cycle(&w).await;
+    assert_eq!(
+        used(&w, id).await,
+        quota,
+        "cut at the exact byte, counted once"
+    );
+    assert_eq!(stats.writes, 1, "the account is disabled");
+    assert_eq!(router_users(&w).await["081234567890"]["disabled"], "true");
+    let status: serde_json::Value =
+        crate::login::authed(&w.app, reqwest::Method::GET, "/api/v1/me/status", &cookies)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(status["status"], "exhausted");
+    assert_eq!(status["remaining_bytes"], 0);
+    let ledger: i64 = w
+        .app
+        .db()
+        .await
+        .query_one(
+            "select sum(bytes)::bigint from usage_ledger where user_id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(ledger, quota);
+    let daily: i64 = w
+        .app
+        .db()
+        .await
+        .query_one("select bytes from usage_daily where user_id = $1", &[&id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(daily, quota);
+    // Nothing new: nothing charged, nothing written.
+    assert_eq!(cycle(&w).await.writes, 0);
+    assert_eq!(used(&w, id).await, quota);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_reboot_never_double_counts_and_the_next_login_gets_exactly_what_is_left() {
+    let w = World::start(|_| {}).await;
+    let (id, cookies) = online(&w, 100_000_000).await;
+    let router = &w.sb.router().router;
+    router.set_traffic(MAC, 0, 50_000_000).await;
+    router.advance(std::time::Duration::from_secs(4)).await;
+    cycle(&w).await;
+    assert_eq!(used(&w, id).await, 25_000_000);
+    router.advance(std::time::Duration::from_secs(4)).await;
+    // The router reboots before the next cycle: the live session and its
+    // unreported 25 MB are gone.
+    router.reboot().await;
+    cycle(&w).await;
+    assert_eq!(used(&w, id).await, 25_000_000);
+    assert_eq!(cycle(&w).await.writes, 0);
+
+    // Back online: the session may use exactly the 75 MB left.
+    let resp = w.connect_current(&cookies).await;
+    assert_eq!(resp.status(), 200);
+    router.advance(std::time::Duration::from_secs(60)).await;
+    cycle(&w).await;
+    assert_eq!(used(&w, id).await, 100_000_000);
+    w.stop().await;
+}

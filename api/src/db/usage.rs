@@ -1,0 +1,128 @@
+//! `usage_baselines`, `usage_ledger`, `usage_daily`.
+
+use std::collections::HashMap;
+
+use deadpool_postgres::GenericClient;
+use uuid::Uuid;
+
+use crate::services::accounting::Observation;
+
+/// The last observation of every user on a router.
+pub async fn baselines(
+    db: &impl GenericClient,
+    router_id: Uuid,
+) -> Result<HashMap<Uuid, Observation>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "select user_id, committed, sessions from usage_baselines where router_id = $1",
+        )
+        .await?;
+    Ok(db
+        .query(&stmt, &[&router_id])
+        .await?
+        .iter()
+        .map(|r| {
+            let sessions: serde_json::Value = r.get(2);
+            (
+                r.get(0),
+                Observation {
+                    committed: r.get(1),
+                    sessions: serde_json::from_value(sessions).unwrap_or_default(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The baseline total of one user on one router (0 when never observed).
+pub async fn baseline_total(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    router_id: Uuid,
+) -> Result<i64, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "select committed, sessions from usage_baselines where user_id = $1 and router_id = $2",
+        )
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[&user_id, &router_id])
+        .await?
+        .map(|r| {
+            let sessions: serde_json::Value = r.get(1);
+            Observation {
+                committed: r.get(0),
+                sessions: serde_json::from_value(sessions).unwrap_or_default(),
+            }
+            .total()
+        })
+        .unwrap_or(0))
+}
+
+/// A zero baseline for an account gerbang is about to create on the router.
+pub async fn init_baseline(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    router_id: Uuid,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "insert into usage_baselines (user_id, router_id, committed) values ($1, $2, 0)
+         on conflict do nothing",
+        &[&user_id, &router_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores a new observation of a user.
+pub async fn set_baseline(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    router_id: Uuid,
+    obs: &Observation,
+) -> Result<(), tokio_postgres::Error> {
+    let sessions = serde_json::to_value(&obs.sessions).unwrap_or_default();
+    db.execute(
+        "insert into usage_baselines (user_id, router_id, committed, sessions) values ($1, $2, $3, $4)
+         on conflict (user_id, router_id) do update
+         set committed = excluded.committed, sessions = excluded.sessions, updated_at = now()",
+        &[&user_id, &router_id, &obs.committed, &sessions],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Charges `bytes` to a user for one cycle: ledger row, used bytes and the
+/// daily rollup (in `time_zone`). Returns false when this cycle already counted the user.
+pub async fn charge(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    router_id: Uuid,
+    cycle_id: Uuid,
+    bytes: i64,
+    time_zone: &str,
+) -> Result<bool, tokio_postgres::Error> {
+    let inserted = db
+        .execute(
+            "insert into usage_ledger (id, user_id, router_id, cycle_id, bytes)
+             values ($1, $2, $3, $4, $5) on conflict (cycle_id, user_id) do nothing",
+            &[&Uuid::now_v7(), &user_id, &router_id, &cycle_id, &bytes],
+        )
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    db.execute(
+        "update users set used_bytes = used_bytes + $2, updated_at = now() where id = $1",
+        &[&user_id, &bytes],
+    )
+    .await?;
+    db.execute(
+        "insert into usage_daily (user_id, day, bytes)
+         values ($1, (now() at time zone $3)::date, $2)
+         on conflict (user_id, day) do update set bytes = usage_daily.bytes + excluded.bytes",
+        &[&user_id, &bytes, &time_zone],
+    )
+    .await?;
+    Ok(true)
+}
