@@ -105,6 +105,12 @@ impl From<deadpool_postgres::PoolError> for ApiError {
     }
 }
 
+impl From<fred::error::Error> for ApiError {
+    fn from(e: fred::error::Error) -> Self {
+        Self::unavailable("redis", e)
+    }
+}
+
 /// The documented error responses every operation can return; all carry
 /// the [`ErrorEnvelope`]. Only its OpenAPI metadata is used: [`ApiError`]
 /// builds the responses itself.

@@ -61,8 +61,7 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
     let Some(user) = user else {
         return Ok(0);
     };
-    let router = crate::services::hotspot::router_of(state, &user).await?;
-    let client = state.routers.client(&router).await?;
+    let (router, client) = crate::services::hotspot::session_for(state, &user).await?;
     let password = crate::services::reconcile::password_of(state, &user).await?;
     let writes = crate::services::reconcile::reconcile_user(
         state,
@@ -144,7 +143,7 @@ pub enum CycleOutcome {
 }
 
 /// The advisory-lock key of a router (two 32-bit halves of its id's hash).
-fn lock_key(router: &uuid::Uuid) -> i64 {
+pub fn lock_key(router: &uuid::Uuid) -> i64 {
     let b = router.as_bytes();
     i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]]) ^ 0x6765_7262_0000_0000
 }

@@ -151,18 +151,27 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// At most one user, selected by `condition` (a SQL fragment over `$1`).
+async fn one(
+    db: &impl GenericClient,
+    condition: &str,
+    param: &(dyn tokio_postgres::types::ToSql + Sync),
+) -> Result<Option<User>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!("select {COLUMNS} from users where {condition}"))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[param])
+        .await?
+        .as_ref()
+        .map(User::from_row))
+}
+
 pub async fn by_id(
     db: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<User>, tokio_postgres::Error> {
-    let stmt = db
-        .prepare_cached(&format!("select {COLUMNS} from users where id = $1"))
-        .await?;
-    Ok(db
-        .query_opt(&stmt, &[&id])
-        .await?
-        .as_ref()
-        .map(User::from_row))
+    one(db, "id = $1", &id).await
 }
 
 /// The user row, locked until the transaction ends (serialises device changes).
@@ -170,30 +179,14 @@ pub async fn by_id_for_update(
     db: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<User>, tokio_postgres::Error> {
-    let stmt = db
-        .prepare_cached(&format!(
-            "select {COLUMNS} from users where id = $1 for update"
-        ))
-        .await?;
-    Ok(db
-        .query_opt(&stmt, &[&id])
-        .await?
-        .as_ref()
-        .map(User::from_row))
+    one(db, "id = $1 for update", &id).await
 }
 
 pub async fn by_phone(
     db: &impl GenericClient,
     phone: &str,
 ) -> Result<Option<User>, tokio_postgres::Error> {
-    let stmt = db
-        .prepare_cached(&format!("select {COLUMNS} from users where phone = $1"))
-        .await?;
-    Ok(db
-        .query_opt(&stmt, &[&phone])
-        .await?
-        .as_ref()
-        .map(User::from_row))
+    one(db, "phone = $1", &phone).await
 }
 
 pub async fn by_username(

@@ -1,29 +1,25 @@
 use poem::web::Data;
-use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
-use shared_types::{LoginResult, PasswordLogin, Registration, RejectRegistration};
+use poem_openapi::{param::Path, payload::Json, OpenApi};
+use shared_types::{PasswordLogin, Registration, RejectRegistration};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::ApiTags;
+use super::{
+    auth::{logged_in, LoginResponse},
+    ApiTags,
+};
 use crate::{
     error::{ApiError, ApiResult},
     http::{
         auth::{AdminAuth, Csrf, UserAgent, WithCookies},
         client_ip::ClientIp,
-        rate_limit::shared_window,
+        rate_limit::limit_public_ip,
     },
     services::{login, registration, sessions::Origin},
     state::AppState,
 };
 
 pub struct AdminApi;
-
-#[derive(ApiResponse)]
-pub enum AdminLoginResponse {
-    /// Logged in. Session cookies (`gerbang_at`, `gerbang_rt`) are set.
-    #[oai(status = 200)]
-    Ok(Json<LoginResult>),
-}
 
 #[OpenApi(tag = "ApiTags::Admin")]
 impl AdminApi {
@@ -43,27 +39,16 @@ impl AdminApi {
         ua: UserAgent,
         _csrf: Csrf,
         body: Json<PasswordLogin>,
-    ) -> ApiResult<WithCookies<AdminLoginResponse>> {
+    ) -> ApiResult<WithCookies<LoginResponse>> {
         let ip = client.0;
-        state.public_writes.check(&ip)?;
-        shared_window(
-            &state.kv,
-            "admin_login",
-            &ip.to_string(),
-            u64::from(state.settings.http.public_writes_per_minute),
-            60,
-        )
-        .await?;
+        limit_public_ip(&state, "admin_login", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
             user_agent: ua.0.as_deref(),
         };
         let l = login::password_login(&state, &body, &origin, true).await?;
-        Ok(WithCookies {
-            cookies: l.cookies.headers(&state.settings.session),
-            inner: AdminLoginResponse::Ok(Json(l.result)),
-        })
+        Ok(logged_in(&state, l))
     }
 
     /// Registrations waiting for approval, oldest first.

@@ -12,7 +12,7 @@ use crate::{
     http::{
         auth::{AccessCookie, Csrf, RefreshCookie, SessionCookies, UserAgent, WithCookies},
         client_ip::ClientIp,
-        rate_limit::shared_window,
+        rate_limit::limit_public_ip,
     },
     integrations::turnstile::TurnstileError,
     services::{
@@ -86,24 +86,11 @@ impl From<OtpError> for ApiError {
     }
 }
 
-fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
+pub fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
     WithCookies {
         cookies: l.cookies.headers(&state.settings.session),
         inner: LoginResponse::Ok(Json(l.result)),
     }
-}
-
-/// Per-IP limits on stranger-callable logins, in-process and across replicas.
-async fn limit_ip(state: &AppState, bucket: &str, ip: std::net::IpAddr) -> ApiResult<()> {
-    state.public_writes.check(&ip)?;
-    shared_window(
-        &state.kv,
-        bucket,
-        &ip.to_string(),
-        u64::from(state.settings.http.public_writes_per_minute),
-        60,
-    )
-    .await
 }
 
 #[OpenApi(tag = "ApiTags::Auth")]
@@ -151,7 +138,7 @@ impl AuthApi {
         body: Json<OtpVerify>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
-        limit_ip(&state, "otp_verify", ip).await?;
+        limit_public_ip(&state, "otp_verify", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
@@ -178,7 +165,7 @@ impl AuthApi {
         body: Json<SessionConsume>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
-        limit_ip(&state, "session_consume", ip).await?;
+        limit_public_ip(&state, "session_consume", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
@@ -241,7 +228,7 @@ impl AuthApi {
         body: Json<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         let ClientIp(ip) = client;
-        limit_ip(&state, "register", ip).await?;
+        limit_public_ip(&state, "register", ip).await?;
         registration::register(&state, &body, ip).await?;
         Ok(RegisterResponse::Accepted(Json(Registered {
             status: "pending".into(),

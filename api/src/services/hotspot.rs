@@ -60,6 +60,16 @@ pub async fn router_of(state: &AppState, user: &User) -> Result<RouterRow, Hotsp
     }
 }
 
+/// The user's router and a pooled API session to it.
+pub async fn session_for(
+    state: &AppState,
+    user: &User,
+) -> Result<(RouterRow, RouterClient), HotspotError> {
+    let router = router_of(state, user).await?;
+    let client = state.routers.client(&router).await?;
+    Ok((router, client))
+}
+
 /// Confirms the device with the router: its MAC at `ip` (hotspot host → ARP →
 /// DHCP lease). A MAC the client reported must match what the router sees.
 pub async fn confirm_device(
@@ -193,28 +203,30 @@ pub async fn connect(
     user: &User,
     device: &ConfirmedDevice,
 ) -> Result<(), HotspotError> {
-    prepare_handoff(state, client, router, user, device, None).await?;
-    if router.login_mode == LoginMode::Bypass {
+    let HotspotHandoff::HotspotLogin(handoff) =
+        prepare_handoff(state, client, router, user, device, None).await?
+    else {
         return Ok(());
-    }
+    };
+    let HotspotFields {
+        username, password, ..
+    } = handoff.fields;
     let active = list::<routeros::menus::Active>(
         client.api(),
         [Query::Eq("mac-address".into(), device.mac.clone())],
     )
     .await
     .map_err(|e| client.err(e))?;
-    let name = user.hotspot_username().unwrap_or_default();
     if active
         .iter()
-        .any(|a| a.user.as_deref() == Some(name.as_str()))
+        .any(|a| a.user.as_deref() == Some(username.as_str()))
     {
         return Ok(());
     }
-    let password = reconcile::password_of(state, user).await?;
     let mac: Mac = device.mac.parse().map_err(|_| HotspotError::BadAddress)?;
     client
         .api()
-        .hotspot_login(&name, &password, mac, &device.ip.to_string())
+        .hotspot_login(&username, &password, mac, &device.ip.to_string())
         .await
         .map_err(|e| client.err(e))?;
     Ok(())

@@ -53,12 +53,6 @@ impl From<HotspotError> for ApiError {
     }
 }
 
-impl From<fred::error::Error> for ApiError {
-    fn from(e: fred::error::Error) -> Self {
-        ApiError::unavailable("redis", e)
-    }
-}
-
 fn device_taken() -> ApiError {
     ApiError::new(
         ErrorCode::DeviceTaken,
@@ -225,14 +219,9 @@ async fn release_replaced(state: &AppState, user: &User, replaced: &[Device]) {
     if replaced.is_empty() {
         return;
     }
-    let Ok(router) = hotspot::router_of(state, user).await else {
-        return;
-    };
-    if router.login_mode != shared_types::LoginMode::Bypass {
-        return;
-    }
-    match state.routers.client(&router).await {
-        Ok(client) => {
+    match hotspot::session_for(state, user).await {
+        Ok((router, _)) if router.login_mode != shared_types::LoginMode::Bypass => {}
+        Ok((_, client)) => {
             for d in replaced {
                 if let Err(e) = hotspot::remove_binding(&client, &d.mac).await {
                     tracing::warn!(error = %e, "could not remove the binding of a replaced device");

@@ -196,11 +196,7 @@ pub fn code_mac(pepper: &[u8], challenge_id: &Uuid, phone: &str, code: &str) -> 
     mac.update(challenge_id.as_bytes());
     mac.update(phone.as_bytes());
     mac.update(code.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::crypto::hex(&mac.finalize().into_bytes())
 }
 
 /// A uniform 6-digit code from the operating system's CSPRNG.

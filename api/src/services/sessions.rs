@@ -7,7 +7,7 @@ use fred::interfaces::KeysInterface;
 use uuid::Uuid;
 
 use crate::{
-    crypto::{new_token, token_hash},
+    crypto::{hex, new_token, token_hash},
     db::sessions::{self, Kind, NewSession, Refreshed},
     error::ApiError,
     http::auth::SessionCookies,
@@ -178,8 +178,4 @@ pub async fn take_handoff(
         let (user, device) = v.split_once(':')?;
         Some((user.parse().ok()?, device.parse().ok()))
     }))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -87,19 +87,7 @@ impl World {
     }
 
     pub async fn token(&self, action: &str) -> String {
-        let v: Value = reqwest::Client::new()
-            .post(format!(
-                "http://{}/_sandbox/turnstile/token",
-                self.sb.http_addr
-            ))
-            .json(&json!({"hostname": "portal.test", "action": action}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["token"].as_str().unwrap().to_owned()
+        mint_token(&self.sb, action).await
     }
 
     /// Requests a code and reads it from the fake WhatsApp inbox. Clears the
@@ -240,6 +228,20 @@ impl World {
     }
 }
 
+/// A Turnstile token as a solved widget on the portal (`portal.test`) would hand the page.
+pub async fn mint_token(sb: &Sandbox, action: &str) -> String {
+    let v: Value = reqwest::Client::new()
+        .post(format!("http://{}/_sandbox/turnstile/token", sb.http_addr))
+        .json(&json!({"hostname": "portal.test", "action": action}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["token"].as_str().unwrap().to_owned()
+}
+
 /// The cookies a response set.
 #[derive(Debug, Clone, Default)]
 pub struct Cookies(pub HashMap<String, String>);
@@ -284,7 +286,7 @@ pub fn authed(
 }
 
 /// Rows of a router menu, read over the RouterOS API like any client would.
-async fn router_rows(w: &World, path: &str, props: &[&str]) -> Vec<HashMap<String, String>> {
+pub async fn router_rows(w: &World, path: &str, props: &[&str]) -> Vec<HashMap<String, String>> {
     let client = w.router_client().await;
     let rows = client.print(path).proplist(props).rows().await.unwrap();
     rows.iter()
@@ -295,6 +297,17 @@ async fn router_rows(w: &World, path: &str, props: &[&str]) -> Vec<HashMap<Strin
                 .collect()
         })
         .collect()
+}
+
+/// A cookie-authenticated GET, decoded as JSON.
+pub async fn get_json(app: &TestApp, path: &str, c: &Cookies) -> Value {
+    authed(app, reqwest::Method::GET, path, c)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn active_users(w: &World) -> Vec<(String, String)> {
@@ -352,18 +365,7 @@ async fn register_approve_request_verify_and_the_form_post_puts_the_phone_online
     let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
     assert_eq!(resp.status(), 200);
     let admin = Cookies::from(&resp);
-    let pending: Value = authed(
-        &w.app,
-        reqwest::Method::GET,
-        "/api/v1/admin/registrations",
-        &admin,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let pending: Value = get_json(&w.app, "/api/v1/admin/registrations", &admin).await;
     assert_eq!(pending.as_array().unwrap().len(), 1);
     assert_eq!(pending[0]["phone"], PHONE);
     let id = pending[0]["id"].as_str().unwrap();
@@ -644,13 +646,7 @@ async fn the_stalest_device_is_replaced_at_the_limit_and_a_mac_of_another_user_i
     );
 
     // The owner sees its devices and can rename and forget one.
-    let list: Value = authed(&w.app, reqwest::Method::GET, "/api/v1/me/devices", &cookies)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&w.app, "/api/v1/me/devices", &cookies).await;
     assert_eq!(list.as_array().unwrap().len(), 2);
     let current = list
         .as_array()
@@ -780,13 +776,7 @@ async fn a_blocked_users_cookie_is_rejected_on_the_next_request_and_logout_ends_
     let code = w.code_for(PHONE).await;
     let resp = w.verify(PHONE, &code, None).await;
     let c = Cookies::from(&resp);
-    let status: Value = authed(&w.app, reqwest::Method::GET, "/api/v1/me/status", &c)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: Value = get_json(&w.app, "/api/v1/me/status", &c).await;
     assert_eq!(status["status"], "active");
     assert_eq!(status["remaining_bytes"], 5_368_709_120i64);
     w.app

@@ -1,24 +1,17 @@
 use std::time::Duration;
 
 use fred::interfaces::{HashesInterface, KeysInterface};
-use sandbox::{fakes, Sandbox, SandboxConfig};
+use sandbox::{fakes, Sandbox};
 
-use crate::helpers::{envelope, spawn_app_with, TestApp};
+use crate::{
+    helpers::{envelope, TestApp},
+    login::{mint_token, World},
+};
 
 const KNOWN: &str = "+6281234567890";
 
 async fn setup(configure: impl FnOnce(&mut api::settings::Settings)) -> (TestApp, Sandbox) {
-    let sb = Sandbox::start(SandboxConfig::ephemeral(1)).await.unwrap();
-    let base = format!("http://{}", sb.http_addr);
-    let app = spawn_app_with(move |s| {
-        s.fonnte.base_url = format!("{base}/fonnte");
-        s.fonnte.token = api::settings::Secret::new(fakes::FONNTE_TOKEN);
-        s.turnstile.base_url = format!("{base}/turnstile/v0");
-        s.turnstile.secret = api::settings::Secret::new(fakes::TURNSTILE_SECRET);
-        s.turnstile.hostnames = vec!["portal.test".into()];
-        configure(s);
-    })
-    .await;
+    let World { app, sb, .. } = World::start(configure).await;
     for (phone, approval, blocked) in [
         (KNOWN, "approved", false),
         ("+6281299990000", "approved", true),
@@ -34,20 +27,6 @@ async fn setup(configure: impl FnOnce(&mut api::settings::Settings)) -> (TestApp
             .unwrap();
     }
     (app, sb)
-}
-
-/// A token as a solved widget on the portal would hand the page.
-async fn token(sb: &Sandbox, action: &str) -> String {
-    let v: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{}/_sandbox/turnstile/token", sb.http_addr))
-        .json(&serde_json::json!({"hostname": "portal.test", "action": action}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["token"].as_str().unwrap().to_owned()
 }
 
 async fn request(app: &TestApp, phone: &str, token: &str) -> reqwest::Response {
@@ -69,7 +48,7 @@ fn code_in(message: &str) -> String {
 #[tokio::test]
 async fn a_registered_number_receives_a_code_that_is_stored_only_as_an_hmac() {
     let (app, sb) = setup(|_| {}).await;
-    let t = token(&sb, "otp_request").await;
+    let t = mint_token(&sb, "otp_request").await;
     let resp = request(&app, "0812-3456-7890", &t).await;
     assert_eq!(resp.status(), 202);
     let body: serde_json::Value = resp.json().await.unwrap();
@@ -103,7 +82,7 @@ async fn a_registered_number_receives_a_code_that_is_stored_only_as_an_hmac() {
 async fn unknown_and_blocked_numbers_get_the_same_answer_and_no_message() {
     let (app, sb) = setup(|_| {}).await;
     for phone in ["081311112222", "+6281299990000"] {
-        let t = token(&sb, "otp_request").await;
+        let t = mint_token(&sb, "otp_request").await;
         let resp = request(&app, phone, &t).await;
         assert_eq!(resp.status(), 202, "{phone}");
         assert_eq!(
@@ -112,7 +91,7 @@ async fn unknown_and_blocked_numbers_get_the_same_answer_and_no_message() {
         );
     }
     // A known number afterwards: once its message is in, nothing else was sent.
-    let t = token(&sb, "otp_request").await;
+    let t = mint_token(&sb, "otp_request").await;
     assert_eq!(request(&app, KNOWN, &t).await.status(), 202);
     sb.fakes
         .fonnte
@@ -128,12 +107,12 @@ async fn unknown_and_blocked_numbers_get_the_same_answer_and_no_message() {
 async fn the_cooldown_refuses_a_second_request_with_retry_after() {
     let (app, sb) = setup(|_| {}).await;
     assert_eq!(
-        request(&app, KNOWN, &token(&sb, "otp_request").await)
+        request(&app, KNOWN, &mint_token(&sb, "otp_request").await)
             .await
             .status(),
         202
     );
-    let resp = request(&app, KNOWN, &token(&sb, "otp_request").await).await;
+    let resp = request(&app, KNOWN, &mint_token(&sb, "otp_request").await).await;
     let retry: u64 = resp.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -149,7 +128,7 @@ async fn the_cooldown_refuses_a_second_request_with_retry_after() {
 #[tokio::test]
 async fn turnstile_failures_are_refused_before_anything_is_sent() {
     let (app, sb) = setup(|_| {}).await;
-    let t = token(&sb, "otp_request").await;
+    let t = mint_token(&sb, "otp_request").await;
     assert_eq!(request(&app, "081311112222", &t).await.status(), 202);
     // The same token again: spent.
     let (status, body) = envelope(request(&app, KNOWN, &t).await).await;
@@ -162,7 +141,7 @@ async fn turnstile_failures_are_refused_before_anything_is_sent() {
         .unwrap()
         .contains("timeout-or-duplicate"));
     // A token for another action, the test dummy token, and garbage.
-    let other = token(&sb, "register").await;
+    let other = mint_token(&sb, "register").await;
     for bad in [other.as_str(), fakes::DUMMY_TOKEN, "nonsense"] {
         let (status, body) = envelope(request(&app, KNOWN, bad).await).await;
         assert_eq!(
@@ -179,7 +158,7 @@ async fn turnstile_failures_are_refused_before_anything_is_sent() {
         .await
         .unwrap();
     let (status, body) =
-        envelope(request(&app, KNOWN, &token(&sb, "otp_request").await).await).await;
+        envelope(request(&app, KNOWN, &mint_token(&sb, "otp_request").await).await).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (503, Some("service_unavailable"))
@@ -197,7 +176,7 @@ async fn turnstile_failures_are_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn an_invalid_number_is_refused_without_spending_the_token() {
     let (app, sb) = setup(|_| {}).await;
-    let t = token(&sb, "otp_request").await;
+    let t = mint_token(&sb, "otp_request").await;
     for bad in ["08091234567", "+6581234567", "021 5551234"] {
         let (status, body) = envelope(request(&app, bad, &t).await).await;
         assert_eq!(
@@ -220,26 +199,26 @@ async fn per_ip_cap_and_global_budget() {
     let (app, sb) = setup(|s| s.otp.max_per_ip_hour = 2).await;
     for phone in ["081311110001", "081311110002"] {
         assert_eq!(
-            request(&app, phone, &token(&sb, "otp_request").await)
+            request(&app, phone, &mint_token(&sb, "otp_request").await)
                 .await
                 .status(),
             202
         );
     }
     let (status, body) =
-        envelope(request(&app, "081311110003", &token(&sb, "otp_request").await).await).await;
+        envelope(request(&app, "081311110003", &mint_token(&sb, "otp_request").await).await).await;
     assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
     app.stop().await;
 
     let (app, sb2) = setup(|s| s.otp.global_per_minute = 1).await;
     assert_eq!(
-        request(&app, "081311110004", &token(&sb2, "otp_request").await)
+        request(&app, "081311110004", &mint_token(&sb2, "otp_request").await)
             .await
             .status(),
         202
     );
     let (status, body) =
-        envelope(request(&app, "081311110005", &token(&sb2, "otp_request").await).await).await;
+        envelope(request(&app, "081311110005", &mint_token(&sb2, "otp_request").await).await).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (503, Some("service_unavailable")),

@@ -8,7 +8,6 @@ use uuid::Uuid;
 use crate::login::World;
 
 async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
-    let client = w.router_client().await;
     let props = [
         "name",
         "limit-bytes-total",
@@ -16,20 +15,10 @@ async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
         "comment",
         "profile",
     ];
-    client
-        .print("/ip/hotspot/user")
-        .proplist(&props)
-        .rows()
+    crate::login::router_rows(w, "/ip/hotspot/user", &props)
         .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let m: HashMap<String, String> = props
-                .iter()
-                .filter_map(|p| Some((p.to_string(), r.text(p)?.into_owned())))
-                .collect();
-            (m["name"].clone(), m)
-        })
+        .into_iter()
+        .map(|m| (m["name"].clone(), m))
         .collect()
 }
 
@@ -147,9 +136,7 @@ async fn a_router_owned_by_another_worker_is_skipped_and_a_dead_router_does_not_
     // Another worker holds r1's lock: this one skips it.
     let mut other = w.app.state.db.get().await.unwrap();
     let tx = other.transaction().await.unwrap();
-    let b = w.router_id.as_bytes();
-    let key = i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]])
-        ^ 0x6765_7262_0000_0000;
+    let key = api::worker::lock_key(&w.router_id);
     tx.execute("select pg_advisory_xact_lock($1)", &[&key])
         .await
         .unwrap();
@@ -275,13 +262,7 @@ async fn a_50_mbit_download_is_cut_at_exactly_the_quota_and_the_portal_says_exha
     assert_eq!(stats.writes, 1, "the account is disabled");
     assert_eq!(router_users(&w).await["081234567890"]["disabled"], "true");
     let status: serde_json::Value =
-        crate::login::authed(&w.app, reqwest::Method::GET, "/api/v1/me/status", &cookies)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        crate::login::get_json(&w.app, "/api/v1/me/status", &cookies).await;
     assert_eq!(status["status"], "exhausted");
     assert_eq!(status["remaining_bytes"], 0);
     let ledger: i64 = w
