@@ -68,6 +68,7 @@ pub struct Settings {
     pub session: SessionSettings,
     pub devices: DeviceSettings,
     pub routers: RouterSettings,
+    pub quota: QuotaSettings,
 }
 
 /// Keys for sealing recoverable secrets (integrations.md §9).
@@ -98,6 +99,29 @@ pub struct SessionSettings {
 pub struct DeviceSettings {
     /// Devices one user may have; the stalest is replaced by a new confirmed one.
     pub max_per_user: u32,
+    /// Devices not seen by a cycle for this many days are forgotten.
+    pub prune_after_days: u32,
+}
+
+/// Quota rules: the FUP threshold and speed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct QuotaSettings {
+    pub fup_percent: u8,
+    pub fup_cap_bytes: i64,
+    pub fup_rate_up_bps: u64,
+    pub fup_rate_down_bps: u64,
+}
+
+impl QuotaSettings {
+    /// The FUP threshold that comes with a package of `package_bytes`.
+    pub fn fup_threshold(&self, package_bytes: i64) -> i64 {
+        shared_types::access::fup_threshold(package_bytes, self.fup_percent, self.fup_cap_bytes)
+    }
+
+    /// `up/down` in bits per second, as RouterOS prints rates.
+    pub fn fup_rate(&self) -> String {
+        format!("{}/{}", self.fup_rate_up_bps, self.fup_rate_down_bps)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +209,10 @@ pub struct WorkerSettings {
     /// The facility's time zone: daily usage rollups and business days (IANA name).
     pub time_zone: String,
     pub client_error_retention_days: u32,
+    pub ledger_retention_days: u32,
+    /// Bypass mode: the shortest accounting interval near the limit.
+    pub min_interval_seconds: u64,
+    pub max_backoff_seconds: u64,
 }
 
 impl DatabaseSettings {
@@ -289,6 +317,10 @@ impl Settings {
             "invalid settings: otp.cooldowns_seconds needs at least one value"
         );
         crate::crypto::Sealer::from_settings(&self.crypto)?;
+        anyhow::ensure!(
+            self.quota.fup_percent <= 100 && self.quota.fup_cap_bytes >= 0,
+            "invalid settings: quota.fup_percent must be 0..=100 and quota.fup_cap_bytes not negative"
+        );
         anyhow::ensure!(
             self.devices.max_per_user >= 1,
             "invalid settings: devices.max_per_user must be at least 1"

@@ -76,31 +76,108 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
     Ok(writes)
 }
 
-/// Runs jobs every `worker.tick_seconds` until `shutdown` resolves.
+/// Runs until `shutdown` resolves: each router is reconciled when it is due
+/// (every tick, sooner in bypass mode near a limit, later with backoff while
+/// it fails); the other jobs run every `worker.tick_seconds`.
 pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()>) {
     let period = Duration::from_secs(state.settings.worker.tick_seconds.max(1));
-    let mut tick = tokio::time::interval(period);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut beat = tokio::time::interval(Duration::from_secs(1).min(period));
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     tracing::info!(tick_seconds = period.as_secs(), "worker started");
     let mut listener: Option<JoinHandle<()>> = None;
+    let mut schedule = Schedule::default();
+    let mut jobs_due = tokio::time::Instant::now();
     loop {
-        // (Re)start the change listener; a lost connection is retried on the next tick.
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = beat.tick() => {}
+        }
+        // (Re)start the change listener; a lost connection is retried on the next beat.
         if listener.as_ref().is_none_or(|l| l.is_finished()) {
             match start_listener(state.clone()).await {
                 Ok(l) => listener = Some(l),
                 Err(e) => tracing::warn!(error = %e, "change listener not started"),
             }
         }
-        tokio::select! {
-            _ = &mut shutdown => break,
-            _ = tick.tick() => run_jobs(&state).await,
+        if let Err(e) = reconcile_due(&state, &mut schedule).await {
+            tracing::warn!(
+                job = "reconcile_routers",
+                error = format!("{e:#}"),
+                "job failed"
+            );
+        }
+        if tokio::time::Instant::now() >= jobs_due {
+            run_jobs(&state).await;
+            jobs_due = tokio::time::Instant::now() + period;
         }
     }
     if let Some(l) = listener {
         l.abort();
     }
     tracing::info!("worker stopped");
+}
+
+/// When each router is due next, and how often it failed in a row.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    due: std::collections::HashMap<Uuid, (tokio::time::Instant, u32)>,
+}
+
+impl Schedule {
+    fn is_due(&self, router: &Uuid, now: tokio::time::Instant) -> bool {
+        self.due.get(router).is_none_or(|(at, _)| *at <= now)
+    }
+
+    /// Records an outcome: the next run follows the cycle's own advice, the
+    /// tick for a skipped router, exponential backoff for a failing one.
+    pub fn record(
+        &mut self,
+        settings: &crate::settings::Settings,
+        router: Uuid,
+        outcome: &CycleOutcome,
+        now: tokio::time::Instant,
+    ) -> Duration {
+        let tick = Duration::from_secs(settings.worker.tick_seconds.max(1));
+        let failures = self.due.get(&router).map_or(0, |(_, f)| *f);
+        let (wait, failures) = match outcome {
+            CycleOutcome::Done(stats) => (next_cycle_in(settings, stats), 0),
+            CycleOutcome::Skipped => (tick, 0),
+            CycleOutcome::Failed(_) => (backoff(settings, failures + 1), failures + 1),
+        };
+        self.due.insert(router, (now + wait, failures));
+        wait
+    }
+}
+
+/// The wait after the `failures`-th failure in a row: the tick, doubling, capped.
+pub fn backoff(settings: &crate::settings::Settings, failures: u32) -> Duration {
+    let tick = settings.worker.tick_seconds.max(1);
+    let max = settings.worker.max_backoff_seconds.max(tick);
+    Duration::from_secs(
+        tick.saturating_mul(1u64 << failures.saturating_sub(1).min(20))
+            .min(max),
+    )
+}
+
+/// Reconciles the routers that are due and records when each is due again.
+pub async fn reconcile_due(state: &AppState, schedule: &mut Schedule) -> anyhow::Result<()> {
+    let now = tokio::time::Instant::now();
+    let routers = {
+        let db = state.db.get().await?;
+        crate::db::routers::all(&db).await?
+    };
+    let due: Vec<_> = routers
+        .into_iter()
+        .filter(|r| schedule.is_due(&r.id, now))
+        .collect();
+    let ids: Vec<Uuid> = due.iter().map(|r| r.id).collect();
+    let outcomes = reconcile_each(state, due).await;
+    let done = tokio::time::Instant::now();
+    for (id, (_, outcome)) in ids.into_iter().zip(&outcomes) {
+        schedule.record(&state.settings, id, outcome, done);
+    }
+    Ok(())
 }
 
 /// Reconciles every router, concurrently: a router that is down or slow only
@@ -111,6 +188,13 @@ pub async fn reconcile_routers(state: &AppState) -> anyhow::Result<Vec<(String, 
         let db = state.db.get().await?;
         crate::db::routers::all(&db).await?
     };
+    Ok(reconcile_each(state, routers).await)
+}
+
+async fn reconcile_each(
+    state: &AppState,
+    routers: Vec<crate::db::routers::RouterRow>,
+) -> Vec<(String, CycleOutcome)> {
     let cycles = routers.into_iter().map(|router| async move {
         let outcome = reconcile_owned(state, &router).await;
         match &outcome {
@@ -130,7 +214,21 @@ pub async fn reconcile_routers(state: &AppState) -> anyhow::Result<Vec<(String, 
         }
         (router.name.clone(), outcome)
     });
-    Ok(futures_util::future::join_all(cycles).await)
+    futures_util::future::join_all(cycles).await
+}
+
+/// When a router that just finished a cycle should be reconciled again:
+/// the regular tick, or sooner (never below `worker.min_interval_seconds`)
+/// when a bypassed user is about to use up their quota.
+pub fn next_cycle_in(
+    settings: &crate::settings::Settings,
+    stats: &crate::services::reconcile::CycleStats,
+) -> Duration {
+    let tick = Duration::from_secs(settings.worker.tick_seconds.max(1));
+    let floor = Duration::from_secs(settings.worker.min_interval_seconds.max(1));
+    stats
+        .next_in
+        .map_or(tick, |d| d.clamp(floor, tick.max(floor)))
 }
 
 /// What happened to one router in one pass.
@@ -181,13 +279,6 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
 
 /// One pass over every periodic job. A failing job is logged and retried next tick.
 pub async fn run_jobs(state: &AppState) {
-    if let Err(e) = reconcile_routers(state).await {
-        tracing::warn!(
-            job = "reconcile_routers",
-            error = format!("{e:#}"),
-            "job failed"
-        );
-    }
     if let Err(e) = prune_client_errors(state).await {
         tracing::warn!(
             job = "prune_client_errors",
@@ -202,6 +293,52 @@ pub async fn run_jobs(state: &AppState) {
             "job failed"
         );
     }
+    if let Err(e) = prune_devices(state).await {
+        tracing::warn!(
+            job = "prune_devices",
+            error = format!("{e:#}"),
+            "job failed"
+        );
+    }
+    if let Err(e) = prune_ledger(state).await {
+        tracing::warn!(job = "prune_ledger", error = format!("{e:#}"), "job failed");
+    }
+}
+
+/// Devices without traffic for `devices.prune_after_days` are forgotten (the
+/// next cycle removes their bypass bindings and list entries); each removal is
+/// audited. Two workers at once delete each row once.
+#[tracing::instrument(skip_all)]
+async fn prune_devices(state: &AppState) -> anyhow::Result<usize> {
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let days = state.settings.devices.prune_after_days;
+    let gone = crate::db::devices::delete_unseen_for_days(&tx, days).await?;
+    for (user, mac, router) in &gone {
+        let entry = crate::db::audit::Entry::system("device.pruned")
+            .target("user", user)
+            .detail("mac", mac.as_str())
+            .detail("router_id", router.map(|r| r.to_string()))
+            .detail("days", days);
+        crate::db::audit::record(&tx, &entry).await?;
+    }
+    tx.commit().await?;
+    if !gone.is_empty() {
+        tracing::info!(pruned = gone.len(), days, "pruned idle devices");
+    }
+    Ok(gone.len())
+}
+
+/// Retention of the usage ledger (the daily rollup keeps the history).
+#[tracing::instrument(skip_all)]
+async fn prune_ledger(state: &AppState) -> anyhow::Result<u64> {
+    let db = state.db.get().await?;
+    let days = state.settings.worker.ledger_retention_days;
+    let deleted = crate::db::usage::delete_ledger_older_than(&db, days).await?;
+    if deleted > 0 {
+        tracing::info!(deleted, days, "pruned usage ledger");
+    }
+    Ok(deleted)
 }
 
 /// Sessions that ended (expired or revoked) more than a week ago, with their
@@ -226,4 +363,50 @@ async fn prune_client_errors(state: &AppState) -> anyhow::Result<u64> {
         tracing::info!(deleted, days, "pruned client error reports");
     }
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::reconcile::CycleStats;
+
+    fn settings() -> crate::settings::Settings {
+        crate::settings::Settings::load_from(None, []).unwrap()
+    }
+
+    #[test]
+    fn a_failing_router_backs_off_exponentially_up_to_the_cap_and_recovers() {
+        let s = settings();
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(&s, n).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 300, 300]);
+
+        let mut schedule = Schedule::default();
+        let router = Uuid::now_v7();
+        let t0 = tokio::time::Instant::now();
+        let failed = CycleOutcome::Failed("down".into());
+        assert_eq!(schedule.record(&s, router, &failed, t0).as_secs(), 30);
+        assert_eq!(schedule.record(&s, router, &failed, t0).as_secs(), 60);
+        assert!(!schedule.is_due(&router, t0 + Duration::from_secs(59)));
+        assert!(schedule.is_due(&router, t0 + Duration::from_secs(60)));
+        // Back: the regular tick, and the failure count starts over.
+        let done = CycleOutcome::Done(CycleStats::default());
+        assert_eq!(schedule.record(&s, router, &done, t0).as_secs(), 30);
+        assert_eq!(schedule.record(&s, router, &failed, t0).as_secs(), 30);
+    }
+
+    #[test]
+    fn a_cycle_near_the_limit_brings_the_next_one_forward_but_not_below_the_floor() {
+        let s = settings();
+        let soon = |secs: f64| CycleStats {
+            next_in: Some(Duration::from_secs_f64(secs)),
+            ..CycleStats::default()
+        };
+        assert_eq!(next_cycle_in(&s, &soon(7.5)), Duration::from_secs_f64(7.5));
+        assert_eq!(next_cycle_in(&s, &soon(0.1)), Duration::from_secs(2));
+        assert_eq!(next_cycle_in(&s, &soon(900.0)), Duration::from_secs(30));
+        assert_eq!(
+            next_cycle_in(&s, &CycleStats::default()),
+            Duration::from_secs(30)
+        );
+    }
 }

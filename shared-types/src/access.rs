@@ -86,7 +86,14 @@ impl AccessFacts {
 
 /// The default FUP threshold for a package of `package_bytes`: 20 % of it, at most 3 GiB.
 pub fn default_fup_threshold(package_bytes: i64) -> i64 {
-    (package_bytes / 5).min(3 * GIB)
+    fup_threshold(package_bytes, 20, 3 * GIB)
+}
+
+/// The FUP threshold for a package: `percent` % of it, at most `cap_bytes`.
+pub fn fup_threshold(package_bytes: i64, percent: u8, cap_bytes: i64) -> i64 {
+    (package_bytes.max(0) / 100 * i64::from(percent)
+        + package_bytes.max(0) % 100 * i64::from(percent) / 100)
+        .min(cap_bytes)
 }
 
 /// Bytes for people: binary units labelled "GB"/"MB" as Indonesian users expect,

@@ -1,6 +1,6 @@
 //! `devices`: a user's phones and laptops, identified by router-confirmed MAC.
 
-use std::net::IpAddr;
+use std::{collections::HashMap, net::IpAddr};
 
 use deadpool_postgres::GenericClient;
 use shared_types::DeviceView;
@@ -237,6 +237,51 @@ pub async fn by_last_ip(
         .await?
         .as_ref()
         .map(Device::from_row))
+}
+
+/// The MACs of these users' devices, per user (one read per cycle).
+pub async fn macs_of_users(
+    db: &impl GenericClient,
+    users: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<String>>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached("select user_id, mac from devices where user_id = any($1) order by mac")
+        .await?;
+    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for r in db.query(&stmt, &[&users]).await? {
+        out.entry(r.get(0)).or_default().push(r.get(1));
+    }
+    Ok(out)
+}
+
+/// Marks devices the router saw with traffic in this cycle (one statement).
+pub async fn touch(db: &impl GenericClient, macs: &[String]) -> Result<u64, tokio_postgres::Error> {
+    if macs.is_empty() {
+        return Ok(0);
+    }
+    let stmt = db
+        .prepare_cached("update devices set last_seen = now() where mac = any($1)")
+        .await?;
+    db.execute(&stmt, &[&macs]).await
+}
+
+/// Devices without traffic for `days`, removed; returns (owner, MAC, router) of each.
+pub async fn delete_unseen_for_days(
+    db: &impl GenericClient,
+    days: u32,
+) -> Result<Vec<(Uuid, String, Option<Uuid>)>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "delete from devices where last_seen < now() - make_interval(days => $1) \
+             returning user_id, mac, router_id",
+        )
+        .await?;
+    Ok(db
+        .query(&stmt, &[&(days as i32)])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 const COLUMNS: &str =
     "id, name, host, port, tls, tls_fingerprint, api_username, api_password_sealed, \
-     login_mode, hotspot_server, login_url, hotspot_profile, address_list_prefix, is_default";
+     login_mode, hotspot_server, login_url, hotspot_profile, address_list_prefix, is_default, \
+     fup_profile";
 
 /// One managed router. The API password stays sealed until a connection is made.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct RouterRow {
     pub hotspot_profile: String,
     pub address_list_prefix: String,
     pub is_default: bool,
+    /// The profile (with the FUP rate limit) a user in FUP logs in with.
+    pub fup_profile: String,
 }
 
 impl RouterRow {
@@ -50,6 +53,7 @@ impl RouterRow {
             hotspot_profile: r.get("hotspot_profile"),
             address_list_prefix: r.get("address_list_prefix"),
             is_default: r.get("is_default"),
+            fup_profile: r.get("fup_profile"),
         }
     }
 }

@@ -11,10 +11,10 @@ use crate::services::accounting::Observation;
 pub async fn baselines(
     db: &impl GenericClient,
     router_id: Uuid,
-) -> Result<HashMap<Uuid, Observation>, tokio_postgres::Error> {
+) -> Result<HashMap<Uuid, (Observation, time::OffsetDateTime)>, tokio_postgres::Error> {
     let stmt = db
         .prepare_cached(
-            "select user_id, committed, sessions from usage_baselines where router_id = $1",
+            "select user_id, committed, sessions, updated_at from usage_baselines where router_id = $1",
         )
         .await?;
     Ok(db
@@ -25,10 +25,13 @@ pub async fn baselines(
             let sessions: serde_json::Value = r.get(2);
             (
                 r.get(0),
-                Observation {
-                    committed: r.get(1),
-                    sessions: serde_json::from_value(sessions).unwrap_or_default(),
-                },
+                (
+                    Observation {
+                        committed: r.get(1),
+                        sessions: serde_json::from_value(sessions).unwrap_or_default(),
+                    },
+                    r.get(3),
+                ),
             )
         })
         .collect())
@@ -125,4 +128,15 @@ pub async fn charge(
     )
     .await?;
     Ok(true)
+}
+
+/// Ledger rows older than `days` (the daily rollup keeps the history for charts).
+pub async fn delete_ledger_older_than(
+    db: &impl GenericClient,
+    days: u32,
+) -> Result<u64, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached("delete from usage_ledger where at < now() - make_interval(days => $1)")
+        .await?;
+    db.execute(&stmt, &[&(days as i32)]).await
 }

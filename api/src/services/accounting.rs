@@ -54,8 +54,9 @@ pub fn usage_delta(prev: &Observation, now: &Observation) -> i64 {
 /// The `limit-bytes-total` that lets the user use exactly what is left:
 /// what is left in the database plus what the router had counted when the
 /// database was last brought up to date (`baseline_total`).
+/// Never 0: RouterOS reads a zero limit as "no limit".
 pub fn limit_bytes_total(remaining: i64, baseline_total: i64) -> u64 {
-    (remaining.max(0) + baseline_total.max(0)) as u64
+    (remaining.max(0) + baseline_total.max(0)).max(1) as u64
 }
 
 #[cfg(test)]

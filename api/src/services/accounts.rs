@@ -117,17 +117,19 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
     let row = tx
         .query_one(
             "insert into users (id, phone, name, role, blok, kamar, approval, router_id,
-                                quota_bytes, used_bytes, valid_until)
-             values ($1, '+6281200000001', 'Warga Demo', 'resident', 'A', '1', 'approved', $2, $3, 0, $4)
+                                quota_bytes, used_bytes, valid_until, fup_threshold_bytes)
+             values ($1, '+6281200000001', 'Warga Demo', 'resident', 'A', '1', 'approved', $2, $3, 0, $4, $5)
              on conflict (phone) do update set approval = 'approved', active = true, blocked = false,
                  blocked_reason = null, router_id = excluded.router_id, quota_bytes = excluded.quota_bytes,
-                 used_bytes = 0, valid_until = excluded.valid_until, updated_at = now()
+                 used_bytes = 0, valid_until = excluded.valid_until,
+                 fup_threshold_bytes = excluded.fup_threshold_bytes, updated_at = now()
              returning id, hotspot_password_sealed",
             &[
                 &resident,
                 &router_id,
                 &(5 * GIB),
                 &(OffsetDateTime::now_utc() + Duration::days(30)),
+                &state.settings.quota.fup_threshold(5 * GIB),
             ],
         )
         .await?;

@@ -4,11 +4,14 @@
 //! pipelined over one session. Users are matched by name; gerbang's own
 //! objects carry `gerbang:uid=<uuid>` and nothing else is ever touched.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use futures_util::future::join_all;
 use routeros::{menus::HotspotUser, menus::Menu, Query, Row};
-use shared_types::AccessStatus;
+use shared_types::{AccessStatus, LoginMode};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -101,13 +104,13 @@ pub fn counted(row: &Row) -> i64 {
     i64::try_from(bytes).unwrap_or(i64::MAX)
 }
 
-/// One write a cycle makes.
+/// One write a cycle makes, on one menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Add(Vec<(&'static str, String)>),
-    Set(routeros::Id, Vec<(&'static str, String)>),
-    UnsetLimit(routeros::Id),
-    Remove(routeros::Id),
+    Add(&'static str, Vec<(&'static str, String)>),
+    Set(&'static str, routeros::Id, Vec<(&'static str, String)>),
+    Unset(&'static str, routeros::Id, &'static str),
+    Remove(&'static str, routeros::Id),
 }
 
 /// The writes that make `actual` (the router's row, if any) match `desired`.
@@ -115,49 +118,50 @@ pub fn user_changes(actual: Option<&Row>, desired: &DesiredUser) -> Vec<Change> 
     let Some(row) = actual else {
         let mut props = vec![("name", desired.name.clone())];
         props.extend(desired.props());
-        return vec![Change::Add(props)];
+        return vec![Change::Add(HotspotUser::PATH, props)];
     };
     let Some(id) = row.id() else {
         return vec![];
     };
     let mut out = Vec::new();
-    let set: Vec<(&'static str, String)> = desired
-        .props()
-        .into_iter()
-        .filter(|(k, v)| row.text(k).as_deref() != Some(v.as_str()))
-        .collect();
+    let set = differing(row, desired.props());
     if !set.is_empty() {
-        out.push(Change::Set(id, set));
+        out.push(Change::Set(HotspotUser::PATH, id, set));
     }
     if desired.limit_bytes_total.is_none() && row.get("limit-bytes-total").is_some() {
-        out.push(Change::UnsetLimit(id));
+        out.push(Change::Unset(HotspotUser::PATH, id, "limit-bytes-total"));
     }
     out
 }
 
-/// Applies changes to `/ip/hotspot/user`, all in flight at once.
+/// The properties whose value on the router differs from the wanted one.
+fn differing(row: &Row, wanted: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    wanted
+        .into_iter()
+        .filter(|(k, v)| row.text(k).as_deref() != Some(v.as_str()))
+        .collect()
+}
+
+/// Applies changes, all in flight at once. Adding what already exists and
+/// removing what is already gone count as done (a retried cycle converges).
 pub async fn apply(client: &RouterClient, changes: Vec<Change>) -> Result<usize, HotspotError> {
     let api = client.api();
     let n = changes.len();
     let results = join_all(changes.into_iter().map(|c| async move {
+        fn attrs<'a>(props: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+            props.iter().map(|(k, v)| (*k, v.as_str())).collect()
+        }
         match c {
-            Change::Add(props) => api
-                .add(
-                    HotspotUser::PATH,
-                    props.iter().map(|(k, v)| (*k, v.as_str())),
-                )
-                .await
-                .map(drop),
-            Change::Set(id, props) => {
-                api.set(
-                    HotspotUser::PATH,
-                    id,
-                    props.iter().map(|(k, v)| (*k, v.as_str())),
-                )
-                .await
-            }
-            Change::UnsetLimit(id) => api.unset(HotspotUser::PATH, id, "limit-bytes-total").await,
-            Change::Remove(id) => api.remove(HotspotUser::PATH, &[id]).await,
+            Change::Add(path, props) => match api.add(path, attrs(&props)).await {
+                Err(routeros::Error::Trap(t)) if t.is_duplicate() => Ok(()),
+                r => r.map(drop),
+            },
+            Change::Set(path, id, props) => api.set(path, id, attrs(&props)).await,
+            Change::Unset(path, id, prop) => api.unset(path, id, prop).await,
+            Change::Remove(path, id) => match api.remove(path, &[id]).await {
+                Err(routeros::Error::Trap(t)) if t.is_not_found() => Ok(()),
+                r => r,
+            },
         }
     }))
     .await;
@@ -206,83 +210,221 @@ pub async fn reconcile_user(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CycleStats {
     pub users: usize,
+    /// Menus read (each once).
     pub reads: usize,
+    /// Commands that changed something.
     pub writes: usize,
+    /// gerbang accounts removed because their user is gone.
     pub removed: usize,
+    /// Live sessions logged in again so a raised limit or a new profile applies.
+    pub refreshed: usize,
+    /// Bypass mode: when the next cycle should run so nobody overshoots much.
+    pub next_in: Option<Duration>,
 }
 
 /// Properties of `/ip/hotspot/active` a cycle reads.
-const ACTIVE_PROPS: &[&str] = &[".id", "user", "mac-address", "bytes-in", "bytes-out"];
+const ACTIVE_PROPS: &[&str] = &[
+    ".id",
+    "user",
+    "mac-address",
+    "address",
+    "bytes-in",
+    "bytes-out",
+    "limit-bytes-total",
+];
+const HOST_PROPS: &[&str] = &[
+    ".id",
+    "mac-address",
+    "address",
+    "bytes-in",
+    "bytes-out",
+    "bypassed",
+];
+const LIST_PROPS: &[&str] = &[".id", "list", "address", "comment", "dynamic"];
+const BINDING_PROPS: &[&str] = &[".id", "mac-address", "type", "comment"];
+const QUEUE_PROPS: &[&str] = &[".id", "name", "target", "max-limit", "comment", "dynamic"];
+const PROFILE_PROPS: &[&str] = &[".id", "name", "rate-limit"];
+
+/// The address list a user's devices belong to, by status (design.md §4).
+pub fn list_for(prefix: &str, status: AccessStatus) -> String {
+    let slug = match status {
+        AccessStatus::Active | AccessStatus::Unlimited => "active",
+        AccessStatus::Fup => "fup",
+        AccessStatus::Exhausted => "exhausted",
+        AccessStatus::Expired => "expired",
+        AccessStatus::Blocked | AccessStatus::Inactive => "blocked",
+    };
+    format!("{prefix}{slug}")
+}
+
+/// Every list gerbang manages on a router.
+pub fn all_lists(prefix: &str) -> Vec<String> {
+    ["active", "fup", "exhausted", "expired", "blocked"]
+        .iter()
+        .map(|s| format!("{prefix}{s}"))
+        .collect()
+}
+
+/// The name of a bypassed user's FUP queue.
+pub fn fup_queue_name(hotspot_name: &str) -> String {
+    format!("gerbang-fup-{hotspot_name}")
+}
+
+fn is_ours(row: &Row) -> bool {
+    row.text("comment")
+        .is_some_and(|c| c.starts_with("gerbang:"))
+        && row.text("dynamic").as_deref() != Some("true")
+}
+
+/// What the router reports in one cycle, each menu read once.
+struct Snapshot {
+    users: Vec<Row>,
+    active: Vec<Row>,
+    hosts: Vec<Row>,
+    entries: Vec<Row>,
+    profiles: Vec<Row>,
+    bindings: Vec<Row>,
+    queues: Vec<Row>,
+    reads: usize,
+}
+
+async fn snapshot(client: &RouterClient, router: &RouterRow) -> Result<Snapshot, HotspotError> {
+    let api = client.api();
+    let bypass = router.login_mode == LoginMode::Bypass;
+    let lists = all_lists(&router.address_list_prefix);
+    let read =
+        |path: &'static str, props: &'static [&'static str]| api.print(path).proplist(props).rows();
+    let bypass_read = |path: &'static str, props: &'static [&'static str]| async move {
+        if bypass {
+            api.print(path).proplist(props).rows().await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (users, active, hosts, entries, profiles, bindings, queues) = tokio::join!(
+        read(HotspotUser::PATH, USER_PROPS),
+        read(routeros::menus::Active::PATH, ACTIVE_PROPS),
+        read(routeros::menus::Host::PATH, HOST_PROPS),
+        api.print(routeros::menus::AddressListEntry::PATH)
+            .proplist(LIST_PROPS)
+            .queries(Query::any_of("list", lists))
+            .rows(),
+        api.print(routeros::menus::UserProfile::PATH)
+            .proplist(PROFILE_PROPS)
+            .query(Query::Eq("name".into(), router.fup_profile.clone()))
+            .rows(),
+        bypass_read(routeros::menus::IpBinding::PATH, BINDING_PROPS),
+        bypass_read(routeros::menus::SimpleQueue::PATH, QUEUE_PROPS),
+    );
+    let e = |r: Result<Vec<Row>, routeros::Error>| r.map_err(|e| client.err(e));
+    Ok(Snapshot {
+        users: e(users)?,
+        active: e(active)?,
+        hosts: e(hosts)?,
+        entries: e(entries)?,
+        profiles: e(profiles)?,
+        bindings: e(bindings)?,
+        queues: e(queues)?,
+        reads: if bypass { 7 } else { 5 },
+    })
+}
+
+fn text_of(row: &Row, k: &str) -> String {
+    row.text(k).map(|t| t.into_owned()).unwrap_or_default()
+}
 
 /// One cycle on a router: account usage since the last cycle (one ledger
 /// row per user, in one transaction with the new baselines), then make the
-/// hotspot users match the database and kick sessions of users who no
-/// longer have access. Reads two menus once; writes only differences.
+/// router match the database — hotspot users, the FUP profile, address-list
+/// membership per status, and in bypass mode ip-bindings and FUP queues —
+/// kick sessions of users who lost access and log live sessions in again
+/// when their limit was raised or their profile changed. Reads each menu
+/// once; writes only differences.
 pub async fn reconcile_router(
     state: &AppState,
     router: &RouterRow,
 ) -> Result<CycleStats, HotspotError> {
     let client = state.routers.client(router).await?;
-    let api = client.api();
-    let (rows, active) = tokio::join!(
-        api.print(HotspotUser::PATH).proplist(USER_PROPS).rows(),
-        api.print(routeros::menus::Active::PATH)
-            .proplist(ACTIVE_PROPS)
-            .rows()
-    );
-    let rows = rows.map_err(|e| client.err(e))?;
-    let active = active.map_err(|e| client.err(e))?;
-    let by_name: HashMap<String, &Row> = rows
+    let snap = snapshot(&client, router).await?;
+    let bypass = router.login_mode == LoginMode::Bypass;
+    let by_name: HashMap<String, &Row> = snap
+        .users
         .iter()
         .filter_map(|r| Some((r.text("name")?.into_owned(), r)))
         .collect();
     let mut sessions_of: HashMap<String, Vec<&Row>> = HashMap::new();
-    for a in &active {
+    for a in &snap.active {
         if let Some(user) = a.text("user") {
             sessions_of.entry(user.into_owned()).or_default().push(a);
         }
     }
+    let host_of: HashMap<String, &Row> = snap
+        .hosts
+        .iter()
+        .filter_map(|h| Some((h.text("mac-address")?.to_ascii_uppercase(), h)))
+        .collect();
+    let session_key = |a: &Row| {
+        format!(
+            "{}/{}",
+            a.get(".id").unwrap_or_default(),
+            a.get("mac-address").unwrap_or_default()
+        )
+    };
 
     // Accounting, all or nothing for this cycle.
     let cycle_id = Uuid::now_v7();
+    let now = OffsetDateTime::now_utc();
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let mut users = crate::db::users::of_router(&tx, router.id, router.is_default).await?;
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let macs = crate::db::devices::macs_of_users(&tx, &ids).await?;
     let baselines = crate::db::usage::baselines(&tx, router.id).await?;
     let mut totals: HashMap<Uuid, i64> = HashMap::new();
+    let mut next_in: Option<Duration> = None;
+    let mut seen = Vec::new();
     for user in users.iter_mut() {
         let Some(name) = user.hotspot_username() else {
             continue;
         };
-        let Some(row) = by_name.get(&name) else {
-            totals.insert(
-                user.id,
-                baselines.get(&user.id).map_or(0, Observation::total),
-            );
-            continue;
-        };
-        let now_obs = Observation {
-            committed: counted(row),
-            sessions: sessions_of
-                .get(&name)
+        let prev = baselines.get(&user.id);
+        let now_obs = if bypass {
+            // Bypassed hosts never log in: their host counters are the usage.
+            let hosts: Vec<&Row> = macs
+                .get(&user.id)
                 .into_iter()
                 .flatten()
-                .map(|a| {
-                    let key = format!(
-                        "{}/{}",
-                        a.get(".id").unwrap_or_default(),
-                        a.get("mac-address").unwrap_or_default()
-                    );
-                    (key, counted(a))
-                })
-                .collect(),
+                .filter_map(|m| host_of.get(m).copied())
+                .filter(|h| h.text("bypassed").as_deref() == Some("true"))
+                .collect();
+            Observation {
+                committed: 0,
+                sessions: hosts.iter().map(|h| (session_key(h), counted(h))).collect(),
+            }
+        } else {
+            let Some(row) = by_name.get(&name) else {
+                totals.insert(user.id, prev.map_or(0, |(o, _)| o.total()));
+                continue;
+            };
+            Observation {
+                committed: counted(row),
+                sessions: sessions_of
+                    .get(&name)
+                    .into_iter()
+                    .flatten()
+                    .map(|a| (session_key(a), counted(a)))
+                    .collect(),
+            }
         };
-        // Never observed (an account gerbang did not create): start from here.
-        let delta = baselines
-            .get(&user.id)
-            .map_or(0, |prev| accounting::usage_delta(prev, &now_obs));
-        if delta > 0
-            && crate::db::usage::charge(
+        // Hotspot mode: an account gerbang did not create starts from here.
+        // Bypass mode: a device's first observation counts from zero.
+        let delta = match prev {
+            Some((p, _)) => accounting::usage_delta(p, &now_obs),
+            None if bypass => accounting::usage_delta(&Observation::default(), &now_obs),
+            None => 0,
+        };
+        if delta > 0 {
+            if crate::db::usage::charge(
                 &tx,
                 user.id,
                 router.id,
@@ -291,46 +433,127 @@ pub async fn reconcile_router(
                 &state.settings.worker.time_zone,
             )
             .await?
-        {
-            user.used_bytes += delta;
+            {
+                user.used_bytes += delta;
+            }
+            seen.extend(macs.get(&user.id).into_iter().flatten().cloned());
+            if bypass {
+                let since = prev.map(|(_, at)| now - *at).unwrap_or_default();
+                next_in = min_opt(next_in, eta(user, delta, since, now));
+            }
         }
-        if baselines.get(&user.id) != Some(&now_obs) {
+        if prev.map(|(o, _)| o) != Some(&now_obs) {
             crate::db::usage::set_baseline(&tx, user.id, router.id, &now_obs).await?;
         }
-        totals.insert(user.id, now_obs.total());
+        // The account's limit is measured against its own counters; in bypass
+        // mode nobody logs in with it, so those are the account's alone.
+        let total = if bypass {
+            by_name.get(&name).map_or(0, |r| counted(r))
+        } else {
+            now_obs.total()
+        };
+        totals.insert(user.id, total);
     }
     // New accounts start counting from zero.
     for user in &users {
-        if user
-            .hotspot_username()
-            .is_some_and(|n| !by_name.contains_key(&n))
+        if !bypass
+            && user
+                .hotspot_username()
+                .is_some_and(|n| !by_name.contains_key(&n))
             && !baselines.contains_key(&user.id)
         {
             crate::db::usage::init_baseline(&tx, user.id, router.id).await?;
         }
     }
+    crate::db::devices::touch(&tx, &seen).await?;
     tx.commit().await?;
 
-    let now = OffsetDateTime::now_utc();
+    // The FUP profile must exist before an account refers to it.
+    let mut writes = 0;
+    let rate = state.settings.quota.fup_rate();
+    let profile_change = match snap.profiles.first() {
+        None => Some(Change::Add(
+            routeros::menus::UserProfile::PATH,
+            vec![
+                ("name", router.fup_profile.clone()),
+                ("rate-limit", rate.clone()),
+            ],
+        )),
+        Some(p) => p
+            .id()
+            .filter(|_| p.text("rate-limit").as_deref() != Some(rate.as_str()))
+            .map(|id| {
+                Change::Set(
+                    routeros::menus::UserProfile::PATH,
+                    id,
+                    vec![("rate-limit", rate.clone())],
+                )
+            }),
+    };
+    if let Some(c) = profile_change {
+        writes += apply(&client, vec![c]).await?;
+    }
+
     let mut changes = Vec::new();
-    let mut wanted = std::collections::HashSet::new();
+    let mut wanted = HashSet::new();
     let mut kick = Vec::new();
+    let mut refresh: Vec<(&Row, String, zeroize::Zeroizing<String>)> = Vec::new();
+    let mut wanted_entries: HashMap<(String, String), String> = HashMap::new();
+    let mut wanted_bindings: HashMap<String, String> = HashMap::new();
+    let mut wanted_queues: HashMap<String, (String, String)> = HashMap::new();
     for user in &users {
         let password = password_of(state, user).await?;
         let actual = user
             .hotspot_username()
             .and_then(|n| by_name.get(&n).copied());
         let baseline = totals.get(&user.id).copied().unwrap_or(0);
-        let Some(desired) = DesiredUser::of(router, user, &password, baseline, now) else {
+        let Some(mut desired) = DesiredUser::of(router, user, &password, baseline, now) else {
             continue;
         };
+        let status = user.facts().status(now.unix_timestamp());
+        if status == AccessStatus::Fup && !bypass {
+            desired.profile = router.fup_profile.clone();
+        }
+        let sessions = sessions_of.get(&desired.name).map_or(&[][..], |v| &v[..]);
         if desired.disabled {
-            kick.extend(
-                sessions_of
-                    .get(&desired.name)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|a| a.id()),
+            kick.extend(sessions.iter().filter_map(|a| a.id()));
+        } else if !bypass {
+            // Limits and profiles are fixed at login: log the session in again.
+            let committed = actual.map_or(0, counted);
+            let profile_changes = actual
+                .is_some_and(|r| r.text("profile").as_deref() != Some(desired.profile.as_str()));
+            for a in sessions {
+                let live_limit = a.u64("limit-bytes-total").ok().flatten();
+                let raised = match (desired.limit_bytes_total, live_limit) {
+                    (None, Some(_)) => true,
+                    (Some(l), Some(live)) => l.saturating_sub(committed.max(0) as u64) > live,
+                    (Some(_), None) => true,
+                    (None, None) => false,
+                };
+                if raised || profile_changes {
+                    refresh.push((a, desired.name.clone(), password.clone()));
+                }
+            }
+        }
+        let list = list_for(&router.address_list_prefix, status);
+        let mut addresses = Vec::new();
+        for mac in macs.get(&user.id).into_iter().flatten() {
+            if let Some(addr) = host_of.get(mac).and_then(|h| h.text("address")) {
+                addresses.push(addr.into_owned());
+            }
+            if bypass && status.allows_access() {
+                wanted_bindings.insert(mac.clone(), desired.comment.clone());
+            }
+        }
+        for addr in &addresses {
+            wanted_entries.insert((list.clone(), addr.clone()), desired.comment.clone());
+        }
+        if bypass && status == AccessStatus::Fup && !addresses.is_empty() {
+            let mut targets: Vec<String> = addresses.iter().map(|a| format!("{a}/32")).collect();
+            targets.sort();
+            wanted_queues.insert(
+                fup_queue_name(&desired.name),
+                (targets.join(","), desired.comment.clone()),
             );
         }
         wanted.insert(desired.name.clone());
@@ -338,14 +561,11 @@ pub async fn reconcile_router(
     }
     // gerbang's accounts whose user is gone from this router are removed; others are never touched.
     let mut removed = 0;
-    for row in &rows {
-        let ours = row
-            .text("comment")
-            .is_some_and(|c| c.starts_with("gerbang:uid="));
-        let name = row.text("name").map(|n| n.into_owned()).unwrap_or_default();
-        if ours && !wanted.contains(&name) {
+    for row in &snap.users {
+        let name = text_of(row, "name");
+        if is_ours(row) && !wanted.contains(&name) {
             if let Some(id) = row.id() {
-                changes.push(Change::Remove(id));
+                changes.push(Change::Remove(HotspotUser::PATH, id));
                 kick.extend(
                     sessions_of
                         .get(&name)
@@ -357,17 +577,197 @@ pub async fn reconcile_router(
             }
         }
     }
-    let mut writes = apply(&client, changes).await?;
+    changes.extend(entry_changes(&snap.entries, &wanted_entries));
+    if bypass {
+        changes.extend(binding_changes(&snap.bindings, &wanted_bindings, router));
+        changes.extend(queue_changes(&snap.queues, &wanted_queues, &rate));
+    }
+    writes += apply(&client, changes).await?;
+    let api = client.api();
+    kick.extend(refresh.iter().filter_map(|(a, _, _)| a.id()));
     if !kick.is_empty() {
         api.hotspot_kick(&kick).await.map_err(|e| client.err(e))?;
         writes += 1;
     }
+    let client = &client;
+    let logins = join_all(refresh.iter().map(|(a, name, password)| async move {
+        let mac: routeros::Mac = a
+            .text("mac-address")
+            .and_then(|m| m.parse().ok())
+            .ok_or(HotspotError::BadAddress)?;
+        let ip = text_of(a, "address");
+        api.hotspot_login(name, password, mac, &ip)
+            .await
+            .map_err(|e| HotspotError::from(client.err(e)))
+    }))
+    .await;
+    for r in logins {
+        r?;
+    }
+    writes += refresh.len();
     Ok(CycleStats {
         users: users.len(),
-        reads: 2,
+        reads: snap.reads,
         writes,
         removed,
+        refreshed: refresh.len(),
+        next_in,
     })
+}
+
+fn min_opt(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// How long until `user`, spending `delta` bytes per `since`, would use up
+/// half of what is left (so cycles come closer together near the limit).
+fn eta(user: &User, delta: i64, since: time::Duration, now: OffsetDateTime) -> Option<Duration> {
+    let facts = user.facts();
+    if !facts.status(now.unix_timestamp()).allows_access() || facts.unlimited {
+        return None;
+    }
+    let secs = since.as_seconds_f64();
+    if secs <= 0.0 || delta <= 0 {
+        return None;
+    }
+    let rate = delta as f64 / secs;
+    Some(Duration::from_secs_f64(
+        facts.remaining_bytes() as f64 / rate / 2.0,
+    ))
+}
+
+/// Address-list membership: one entry per (list, address), owned by a user.
+/// An address whose user changed status is moved with one `set list=`.
+fn entry_changes(entries: &[Row], wanted: &HashMap<(String, String), String>) -> Vec<Change> {
+    const PATH: &str = routeros::menus::AddressListEntry::PATH;
+    let mut out = Vec::new();
+    let mut have = HashSet::new();
+    let mut extra: Vec<(routeros::Id, String)> = Vec::new();
+    for e in entries.iter().filter(|e| is_ours(e)) {
+        let key = (text_of(e, "list"), text_of(e, "address"));
+        let Some(id) = e.id() else { continue };
+        match wanted.get(&key) {
+            Some(comment) if have.insert(key.clone()) => {
+                if e.text("comment").as_deref() != Some(comment.as_str()) {
+                    out.push(Change::Set(PATH, id, vec![("comment", comment.clone())]));
+                }
+            }
+            _ => extra.push((id, key.1)),
+        }
+    }
+    let mut missing: Vec<_> = wanted.iter().filter(|(k, _)| !have.contains(*k)).collect();
+    missing.sort();
+    for ((list, address), comment) in missing {
+        if let Some(pos) = extra.iter().position(|(_, a)| a == address) {
+            let (id, _) = extra.swap_remove(pos);
+            out.push(Change::Set(
+                PATH,
+                id,
+                vec![("list", list.clone()), ("comment", comment.clone())],
+            ));
+            continue;
+        }
+        out.push(Change::Add(
+            PATH,
+            vec![
+                ("list", list.clone()),
+                ("address", address.clone()),
+                ("comment", comment.clone()),
+            ],
+        ));
+    }
+    out.extend(extra.into_iter().map(|(id, _)| Change::Remove(PATH, id)));
+    out
+}
+
+/// Bypass ip-bindings: one `bypassed` binding per device of a user with access.
+fn binding_changes(
+    bindings: &[Row],
+    wanted: &HashMap<String, String>,
+    router: &RouterRow,
+) -> Vec<Change> {
+    const PATH: &str = routeros::menus::IpBinding::PATH;
+    let mut out = Vec::new();
+    let mut have = HashSet::new();
+    for b in bindings.iter().filter(|b| is_ours(b)) {
+        let mac = text_of(b, "mac-address").to_ascii_uppercase();
+        let Some(id) = b.id() else { continue };
+        match wanted.get(&mac) {
+            Some(comment) if have.insert(mac.clone()) => {
+                let set = differing(
+                    b,
+                    vec![("type", "bypassed".into()), ("comment", comment.clone())],
+                );
+                if !set.is_empty() {
+                    out.push(Change::Set(PATH, id, set));
+                }
+            }
+            _ => out.push(Change::Remove(PATH, id)),
+        }
+    }
+    let mut missing: Vec<_> = wanted.iter().filter(|(m, _)| !have.contains(*m)).collect();
+    missing.sort();
+    for (mac, comment) in missing {
+        out.push(Change::Add(
+            PATH,
+            vec![
+                ("mac-address", mac.clone()),
+                ("type", "bypassed".into()),
+                ("server", router.hotspot_server.clone()),
+                ("comment", comment.clone()),
+            ],
+        ));
+    }
+    out
+}
+
+/// Bypass FUP queues: one simple queue per user in FUP over their addresses
+/// (bypassed hosts get no profile rate limit).
+fn queue_changes(
+    queues: &[Row],
+    wanted: &HashMap<String, (String, String)>,
+    rate: &str,
+) -> Vec<Change> {
+    const PATH: &str = routeros::menus::SimpleQueue::PATH;
+    let mut out = Vec::new();
+    let mut have = HashSet::new();
+    for q in queues.iter().filter(|q| is_ours(q)) {
+        let name = text_of(q, "name");
+        let Some(id) = q.id() else { continue };
+        match wanted.get(&name) {
+            Some((target, comment)) if have.insert(name.clone()) => {
+                let set = differing(
+                    q,
+                    vec![
+                        ("target", target.clone()),
+                        ("max-limit", rate.to_owned()),
+                        ("comment", comment.clone()),
+                    ],
+                );
+                if !set.is_empty() {
+                    out.push(Change::Set(PATH, id, set));
+                }
+            }
+            _ => out.push(Change::Remove(PATH, id)),
+        }
+    }
+    let mut missing: Vec<_> = wanted.iter().filter(|(n, _)| !have.contains(*n)).collect();
+    missing.sort();
+    for (name, (target, comment)) in missing {
+        out.push(Change::Add(
+            PATH,
+            vec![
+                ("name", name.clone()),
+                ("target", target.clone()),
+                ("max-limit", rate.to_owned()),
+                ("comment", comment.clone()),
+            ],
+        ));
+    }
+    out
 }
 
 /// The user's hotspot password in clear, creating and storing a sealed one when missing.
@@ -419,7 +819,7 @@ mod tests {
         ]);
         assert!(user_changes(Some(&r), &desired(Some(100), false)).is_empty());
         match &user_changes(Some(&r), &desired(Some(200), true))[..] {
-            [Change::Set(_, props)] => assert_eq!(
+            [Change::Set(_, _, props)] => assert_eq!(
                 props,
                 &vec![
                     ("disabled", "true".to_owned()),
@@ -430,11 +830,11 @@ mod tests {
         }
         assert!(matches!(
             &user_changes(Some(&r), &desired(None, false))[..],
-            [Change::UnsetLimit(_)]
+            [Change::Unset(_, _, "limit-bytes-total")]
         ));
         assert!(matches!(
             &user_changes(None, &desired(None, false))[..],
-            [Change::Add(p)] if p[0] == ("name", "081234567890".to_owned())
+            [Change::Add(_, p)] if p[0] == ("name", "081234567890".to_owned())
         ));
     }
 }
