@@ -62,13 +62,11 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
         return Ok(0);
     };
     let (router, client) = crate::services::hotspot::session_for(state, &user).await?;
-    let password = crate::services::reconcile::password_of(state, &user).await?;
-    let writes = crate::services::reconcile::reconcile_user(
+    let writes = crate::services::reconcile::enforce_user(
         state,
         &client,
         &router,
         &user,
-        &password,
         time::OffsetDateTime::now_utc(),
     )
     .await?;

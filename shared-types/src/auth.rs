@@ -361,3 +361,30 @@ pub struct Registered {
     /// `pending` until an admin approves it.
     pub status: String,
 }
+
+/// Block a user: the reason is shown to the user on the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct BlockUser {
+    /// 1–300 characters, e.g. "Pelanggaran tata tertib — hubungi petugas blok".
+    #[validate(length(min = 1, max = 300))]
+    pub reason: String,
+}
+
+/// A user's access after an admin changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct UserAccess {
+    pub id: String,
+    pub status: crate::AccessStatus,
+    pub active: bool,
+    pub blocked: bool,
+    pub blocked_reason: Option<String>,
+}
+
+/// A resource that was deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Deleted {
+    pub id: String,
+}

@@ -3,10 +3,10 @@
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use shared_types::{
-    CaptiveInfo, ClientErrorReceipt, Connected, DevicePatch, DeviceView, ErrorCode, ErrorEnvelope,
-    LoginResult, NewClientError, OtpRequest, OtpRequested, OtpVerify, PasswordLogin, Readiness,
-    RegisterRequest, Registered, Registration, RejectRegistration, SessionConsume, StatusView,
-    UserView,
+    BlockUser, CaptiveInfo, ClientErrorReceipt, Connected, Deleted, DevicePatch, DeviceView,
+    ErrorCode, ErrorEnvelope, LoginResult, NewClientError, OtpRequest, OtpRequested, OtpVerify,
+    PasswordLogin, Readiness, RegisterRequest, Registered, Registration, RejectRegistration,
+    SessionConsume, StatusView, UserAccess, UserView,
 };
 
 /// Base path of the versioned API.
@@ -225,4 +225,36 @@ pub async fn reject_registration(id: &str, reason: &str) -> Result<Registration,
         },
     )
     .await
+}
+
+/// `POST /admin/users/{id}/block`.
+pub async fn block_user(id: &str, reason: &str) -> Result<UserAccess, ApiError> {
+    post(
+        &format!("/admin/users/{id}/block"),
+        &BlockUser {
+            reason: reason.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `POST /admin/users/{id}/unblock`.
+pub async fn unblock_user(id: &str) -> Result<UserAccess, ApiError> {
+    post_empty(&format!("/admin/users/{id}/unblock")).await
+}
+
+/// `POST /admin/users/{id}/deactivate`.
+pub async fn deactivate_user(id: &str) -> Result<UserAccess, ApiError> {
+    post_empty(&format!("/admin/users/{id}/deactivate")).await
+}
+
+/// `POST /admin/users/{id}/activate`.
+pub async fn activate_user(id: &str) -> Result<UserAccess, ApiError> {
+    post_empty(&format!("/admin/users/{id}/activate")).await
+}
+
+/// `DELETE /admin/users/{id}`: purges the user from the router, then the database.
+pub async fn delete_user(id: &str) -> Result<Deleted, ApiError> {
+    let path = format!("/admin/users/{id}");
+    decode(send(Request::delete(&format!("{BASE}{path}"))).await?).await
 }

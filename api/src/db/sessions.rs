@@ -213,6 +213,20 @@ pub async fn revoke(
         > 0)
 }
 
+/// Ends every live session of a user.
+pub async fn revoke_all_of_user(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    reason: &str,
+) -> Result<u64, tokio_postgres::Error> {
+    db.execute(
+        "update sessions set revoked_at = now(), revoked_reason = $2, access_hash = null
+         where user_id = $1 and revoked_at is null",
+        &[&user_id, &reason],
+    )
+    .await
+}
+
 /// The session a refresh token belongs to (for logout with only the refresh cookie).
 pub async fn session_of_refresh(
     db: &impl GenericClient,

@@ -11,3 +11,4 @@ pub mod otp;
 pub mod reconcile;
 pub mod registration;
 pub mod sessions;
+pub mod user_admin;

@@ -206,6 +206,183 @@ pub async fn reconcile_user(
     apply(client, user_changes(actual, &desired)).await
 }
 
+/// The targeted reaction to a change of one user (block, unblock, approval,
+/// top-up, …): the hotspot account is made to match, and then
+/// - without access: live sessions are kicked, MAC cookies and bypass bindings removed;
+/// - with access in bypass mode: every device gets its binding back;
+/// - with access in hotspot mode: a live session whose limit was raised or
+///   whose profile changed is logged in again.
+///
+/// Address lists and queues follow at the next cycle.
+pub async fn enforce_user(
+    state: &AppState,
+    client: &RouterClient,
+    router: &RouterRow,
+    user: &User,
+    now: OffsetDateTime,
+) -> Result<usize, HotspotError> {
+    let Some(name) = user.hotspot_username() else {
+        return Ok(0);
+    };
+    let password = password_of(state, user).await?;
+    let api = client.api();
+    let by_user = || Query::Eq("user".into(), name.clone());
+    let (row, sessions) = tokio::join!(
+        api.print(HotspotUser::PATH)
+            .proplist(USER_PROPS)
+            .query(Query::Eq("name".into(), name.clone()))
+            .rows(),
+        api.print(routeros::menus::Active::PATH)
+            .proplist(ACTIVE_PROPS)
+            .query(by_user())
+            .rows(),
+    );
+    let before = row.map_err(|e| client.err(e))?.into_iter().next();
+    let sessions = sessions.map_err(|e| client.err(e))?;
+    let mut writes = reconcile_user(state, client, router, user, &password, now).await?;
+    let status = user.facts().status(now.unix_timestamp());
+    if !status.allows_access() {
+        let kick: Vec<_> = sessions.iter().filter_map(|a| a.id()).collect();
+        if !kick.is_empty() {
+            api.hotspot_kick(&kick).await.map_err(|e| client.err(e))?;
+            writes += 1;
+        }
+        writes += remove_where(client, routeros::menus::Cookie::PATH, by_user()).await?;
+        writes += remove_where(
+            client,
+            routeros::menus::IpBinding::PATH,
+            Query::Eq("comment".into(), owner_comment(&user.id)),
+        )
+        .await?;
+        return Ok(writes);
+    }
+    if router.login_mode == LoginMode::Bypass {
+        let macs = {
+            let db = state.db.get().await?;
+            crate::db::devices::macs_of_users(&db, &[user.id]).await?
+        };
+        for mac in macs.get(&user.id).into_iter().flatten() {
+            crate::services::hotspot::ensure_binding(client, router, user, mac).await?;
+        }
+        return Ok(writes);
+    }
+    // Compare live sessions with what a login now would get.
+    let after = api
+        .print(HotspotUser::PATH)
+        .proplist(USER_PROPS)
+        .query(Query::Eq("name".into(), name.clone()))
+        .rows()
+        .await
+        .map_err(|e| client.err(e))?;
+    let Some(after) = after.first() else {
+        return Ok(writes);
+    };
+    let limit = after.u64("limit-bytes-total").ok().flatten();
+    let profile_changed = before
+        .as_ref()
+        .is_some_and(|b| b.text("profile") != after.text("profile"));
+    let stale: Vec<(&Row, &str, &str)> = sessions
+        .iter()
+        .filter(|a| profile_changed || limit_raised(limit, counted(after), a))
+        .map(|a| (a, name.as_str(), password.as_str()))
+        .collect();
+    writes += relogin(client, &stale).await?;
+    Ok(writes)
+}
+
+/// Whether a live session was given less than a login now would get
+/// (limits are fixed at login).
+fn limit_raised(account_limit: Option<u64>, committed: i64, session: &Row) -> bool {
+    let live = session.u64("limit-bytes-total").ok().flatten();
+    match (account_limit, live) {
+        (None, Some(_)) | (Some(_), None) => true,
+        (Some(l), Some(live)) => l.saturating_sub(committed.max(0) as u64) > live,
+        (None, None) => false,
+    }
+}
+
+/// Ends these sessions and logs the same devices in again with the account's
+/// current limit and profile (the user does nothing).
+/// Items are (session, account name, password).
+async fn relogin(
+    client: &RouterClient,
+    sessions: &[(&Row, &str, &str)],
+) -> Result<usize, HotspotError> {
+    if sessions.is_empty() {
+        return Ok(0);
+    }
+    let api = client.api();
+    let ids: Vec<_> = sessions.iter().filter_map(|(a, _, _)| a.id()).collect();
+    api.hotspot_kick(&ids).await.map_err(|e| client.err(e))?;
+    let logins = join_all(sessions.iter().map(|&(a, name, password)| async move {
+        let mac: routeros::Mac = a
+            .text("mac-address")
+            .and_then(|m| m.parse().ok())
+            .ok_or(HotspotError::BadAddress)?;
+        api.hotspot_login(name, password, mac, &text_of(a, "address"))
+            .await
+            .map_err(|e| HotspotError::from(client.err(e)))
+    }))
+    .await;
+    for r in logins {
+        r?;
+    }
+    Ok(1 + sessions.len())
+}
+
+/// Removes every item of `path` that matches `q` (one read, one write).
+async fn remove_where(client: &RouterClient, path: &str, q: Query) -> Result<usize, HotspotError> {
+    let api = client.api();
+    let ids: Vec<_> = api
+        .print(path)
+        .proplist(&[".id"])
+        .query(q)
+        .rows()
+        .await
+        .map_err(|e| client.err(e))?
+        .iter()
+        .filter_map(Row::id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    match api.remove(path, &ids).await {
+        Err(routeros::Error::Trap(t)) if t.is_not_found() => Ok(0),
+        r => r.map(|_| 1).map_err(|e| client.err(e).into()),
+    }
+}
+
+/// Deleting a user: everything of theirs leaves the router, in this order —
+/// live sessions, hosts of their devices, MAC cookies, bypass bindings, FUP
+/// queue, address-list entries, and last the hotspot account. Only objects
+/// gerbang made (by name or owner comment) are touched.
+pub async fn purge_user(
+    client: &RouterClient,
+    user: &User,
+    macs: &[String],
+) -> Result<usize, HotspotError> {
+    let Some(name) = user.hotspot_username() else {
+        return Ok(0);
+    };
+    let owner = || Query::Eq("comment".into(), owner_comment(&user.id));
+    let by_user = || Query::Eq("user".into(), name.clone());
+    let mut writes = remove_where(client, routeros::menus::Active::PATH, by_user()).await?;
+    for mac in macs {
+        writes += remove_where(
+            client,
+            routeros::menus::Host::PATH,
+            Query::Eq("mac-address".into(), mac.clone()),
+        )
+        .await?;
+    }
+    writes += remove_where(client, routeros::menus::Cookie::PATH, by_user()).await?;
+    writes += remove_where(client, routeros::menus::IpBinding::PATH, owner()).await?;
+    writes += remove_where(client, routeros::menus::SimpleQueue::PATH, owner()).await?;
+    writes += remove_where(client, routeros::menus::AddressListEntry::PATH, owner()).await?;
+    writes += remove_where(client, HotspotUser::PATH, owner()).await?;
+    Ok(writes)
+}
+
 /// What one cycle did on one router.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CycleStats {
@@ -523,14 +700,7 @@ pub async fn reconcile_router(
             let profile_changes = actual
                 .is_some_and(|r| r.text("profile").as_deref() != Some(desired.profile.as_str()));
             for a in sessions {
-                let live_limit = a.u64("limit-bytes-total").ok().flatten();
-                let raised = match (desired.limit_bytes_total, live_limit) {
-                    (None, Some(_)) => true,
-                    (Some(l), Some(live)) => l.saturating_sub(committed.max(0) as u64) > live,
-                    (Some(_), None) => true,
-                    (None, None) => false,
-                };
-                if raised || profile_changes {
+                if profile_changes || limit_raised(desired.limit_bytes_total, committed, a) {
                     refresh.push((a, desired.name.clone(), password.clone()));
                 }
             }
@@ -584,27 +754,15 @@ pub async fn reconcile_router(
     }
     writes += apply(&client, changes).await?;
     let api = client.api();
-    kick.extend(refresh.iter().filter_map(|(a, _, _)| a.id()));
     if !kick.is_empty() {
         api.hotspot_kick(&kick).await.map_err(|e| client.err(e))?;
         writes += 1;
     }
-    let client = &client;
-    let logins = join_all(refresh.iter().map(|(a, name, password)| async move {
-        let mac: routeros::Mac = a
-            .text("mac-address")
-            .and_then(|m| m.parse().ok())
-            .ok_or(HotspotError::BadAddress)?;
-        let ip = text_of(a, "address");
-        api.hotspot_login(name, password, mac, &ip)
-            .await
-            .map_err(|e| HotspotError::from(client.err(e)))
-    }))
-    .await;
-    for r in logins {
-        r?;
-    }
-    writes += refresh.len();
+    let stale: Vec<(&Row, &str, &str)> = refresh
+        .iter()
+        .map(|(a, n, p)| (*a, n.as_str(), p.as_str()))
+        .collect();
+    writes += relogin(&client, &stale).await?;
     Ok(CycleStats {
         users: users.len(),
         reads: snap.reads,
