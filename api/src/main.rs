@@ -27,6 +27,9 @@ enum Command {
     /// Manage staff and admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Router setup: the provisioning script, and a check of a live router.
+    #[command(subcommand)]
+    Router(RouterCommand),
     /// Load the local demo's data (a router for the simulator, `admin` /
     /// `gerbang-demo`, resident 081200000001 with 5 GB for 30 days).
     Demo {
@@ -41,6 +44,19 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:18080/login")]
         login_url: String,
     },
+}
+
+#[derive(Subcommand)]
+enum RouterCommand {
+    /// Print the RouterOS script the router needs (profiles, walled garden,
+    /// firewall rule, login.html, DHCP option 114). Safe to run twice.
+    Provision {
+        /// The router's name in gerbang.
+        router: String,
+    },
+    /// Read the live router and report what is missing or different
+    /// (exit status 2 when something is).
+    Check { router: String },
 }
 
 #[derive(Subcommand)]
@@ -126,6 +142,49 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             println!("account {username} ready ({id})");
+            Ok(())
+        }
+        Command::Router(cmd) => {
+            let name = match &cmd {
+                RouterCommand::Provision { router } | RouterCommand::Check { router } => {
+                    router.clone()
+                }
+            };
+            let state = AppState::connect(settings).await?;
+            let router = {
+                let db = state.db.get().await?;
+                let id = api::db::routers::id_by_name(&db, &name)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no router named {name:?}"))?;
+                api::db::routers::by_id(&db, id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no router named {name:?}"))?
+            };
+            match cmd {
+                RouterCommand::Provision { .. } => {
+                    print!(
+                        "{}",
+                        api::services::provision::script(&state.settings, &router)
+                    );
+                }
+                RouterCommand::Check { .. } => {
+                    let client = state.routers.client(&router).await?;
+                    let checks =
+                        api::services::provision::check_router(&state.settings, &client, &router)
+                            .await?;
+                    for c in &checks {
+                        println!(
+                            "{} {:<40} {}",
+                            if c.ok { "ok  " } else { "MISS" },
+                            c.item,
+                            c.detail
+                        );
+                    }
+                    if checks.iter().any(|c| !c.ok) {
+                        std::process::exit(2);
+                    }
+                }
+            }
             Ok(())
         }
         Command::Demo {

@@ -213,6 +213,8 @@ pub struct WorkerSettings {
     /// Bypass mode: the shortest accounting interval near the limit.
     pub min_interval_seconds: u64,
     pub max_backoff_seconds: u64,
+    /// Routers reconciled at once (bounded by the database pool).
+    pub router_concurrency: usize,
 }
 
 impl DatabaseSettings {

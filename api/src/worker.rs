@@ -212,7 +212,18 @@ async fn reconcile_each(
         }
         (router.name.clone(), outcome)
     });
-    futures_util::future::join_all(cycles).await
+    // Each cycle holds two database connections (the lock and its own work):
+    // more routers at once than the pool allows would starve each other.
+    futures_util::stream::iter(cycles)
+        .buffered(router_concurrency(&state.settings))
+        .collect()
+        .await
+}
+
+/// Routers reconciled at once: `worker.router_concurrency`, bounded by the pool.
+pub fn router_concurrency(settings: &crate::settings::Settings) -> usize {
+    let by_pool = (settings.database.pool_size.saturating_sub(1) / 2).max(1);
+    settings.worker.router_concurrency.clamp(1, by_pool)
 }
 
 /// When a router that just finished a cycle should be reconciled again:
@@ -266,12 +277,35 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
     if !owned {
         return CycleOutcome::Skipped;
     }
+    let started = std::time::Instant::now();
     let outcome = match crate::services::reconcile::reconcile_router(state, router).await {
         Ok(stats) => CycleOutcome::Done(stats),
         Err(e) => CycleOutcome::Failed(e.to_string()),
     };
+    let stats = match &outcome {
+        CycleOutcome::Done(s) => *s,
+        _ => Default::default(),
+    };
+    let error = match &outcome {
+        CycleOutcome::Failed(e) => Some(e.as_str()),
+        _ => None,
+    };
+    let record = crate::db::cycles::CycleRecord {
+        router_id: router.id,
+        ok: error.is_none(),
+        duration_ms: i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX),
+        users: i32::try_from(stats.users).unwrap_or(i32::MAX),
+        reads: i32::try_from(stats.reads).unwrap_or(i32::MAX),
+        writes: i32::try_from(stats.writes).unwrap_or(i32::MAX),
+        error,
+    };
+    if let Err(e) = crate::db::cycles::record(&tx, &record).await {
+        tracing::warn!(router = %router.name, error = %e, "cycle not recorded");
+    }
     // Ending the transaction releases the lock.
-    let _ = tx.rollback().await;
+    if let Err(e) = tx.commit().await {
+        tracing::warn!(router = %router.name, error = %e, "cycle record not committed");
+    }
     outcome
 }
 

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod auth;
 pub mod client_errors;
+pub mod drift;
 pub mod error;
 pub mod health;
 pub mod phone;
@@ -15,5 +16,6 @@ pub mod phone;
 pub use access::{AccessFacts, AccessStatus};
 pub use auth::*;
 pub use client_errors::{ClientErrorReceipt, NewClientError};
+pub use drift::{CycleView, DriftItem, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
 pub use health::{CheckStatus, DependencyCheck, Readiness};

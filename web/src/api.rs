@@ -6,7 +6,7 @@ use shared_types::{
     BlockUser, CaptiveInfo, ClientErrorReceipt, Connected, Deleted, DevicePatch, DeviceView,
     ErrorCode, ErrorEnvelope, LoginResult, NewClientError, OtpRequest, OtpRequested, OtpVerify,
     PasswordLogin, Readiness, RegisterRequest, Registered, Registration, RejectRegistration,
-    SessionConsume, StatusView, UserAccess, UserView,
+    RouterDrift, SessionConsume, StatusView, UserAccess, UserView,
 };
 
 /// Base path of the versioned API.
@@ -257,4 +257,9 @@ pub async fn activate_user(id: &str) -> Result<UserAccess, ApiError> {
 pub async fn delete_user(id: &str) -> Result<Deleted, ApiError> {
     let path = format!("/admin/users/{id}");
     decode(send(Request::delete(&format!("{BASE}{path}"))).await?).await
+}
+
+/// `GET /admin/routers/{id}/drift`: where the router and the database disagree.
+pub async fn router_drift(id: &str) -> Result<RouterDrift, ApiError> {
+    get(&format!("/admin/routers/{id}/drift")).await
 }

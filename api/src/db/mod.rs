@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod client_errors;
+pub mod cycles;
 pub mod devices;
 pub mod routers;
 pub mod sessions;

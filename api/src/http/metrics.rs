@@ -131,3 +131,73 @@ impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
         Ok(resp)
     }
 }
+
+/// A Prometheus label value: backslash, quote and newline escaped.
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Gauges and counters of each router's last reconcile cycle.
+pub fn router_cycles(cycles: &[crate::db::cycles::LastCycle]) -> String {
+    type Value = fn(&crate::db::cycles::LastCycle) -> f64;
+    let series: [(&str, &str, &str, Value); 7] = [
+        (
+            "router_cycle_duration_seconds",
+            "gauge",
+            "Wall time of the router's last reconcile cycle",
+            |c| f64::from(c.duration_ms) / 1000.0,
+        ),
+        (
+            "router_cycle_reads",
+            "gauge",
+            "Router menus read by the last cycle",
+            |c| f64::from(c.reads),
+        ),
+        (
+            "router_cycle_writes",
+            "gauge",
+            "Router writes of the last cycle: the drift it found and corrected",
+            |c| f64::from(c.writes),
+        ),
+        (
+            "router_cycle_users",
+            "gauge",
+            "Users reconciled by the last cycle",
+            |c| f64::from(c.users),
+        ),
+        (
+            "router_cycle_up",
+            "gauge",
+            "1 when the last cycle succeeded",
+            |c| if c.ok { 1.0 } else { 0.0 },
+        ),
+        (
+            "router_cycle_failures_total",
+            "counter",
+            "Failed reconcile cycles",
+            |c| c.failures_total as f64,
+        ),
+        (
+            "router_cycle_last_timestamp_seconds",
+            "gauge",
+            "When the last cycle ended (Unix time)",
+            |c| c.at.unix_timestamp() as f64,
+        ),
+    ];
+    let mut out = String::new();
+    for (name, kind, help, value) in series {
+        out.push_str(&format!(
+            "# HELP gerbang_{name} {help}\n# TYPE gerbang_{name} {kind}\n"
+        ));
+        for c in cycles {
+            out.push_str(&format!(
+                "gerbang_{name}{{router=\"{}\"}} {}\n",
+                label(&c.router_name),
+                value(c)
+            ));
+        }
+    }
+    out
+}

@@ -67,12 +67,19 @@ async fn readyz(state: Data<&AppState>) -> Response {
     Json(readiness).with_status(status).into_response()
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition: the API's own metrics plus the routers' last
+/// reconcile cycles (the worker records them in PostgreSQL; its process has
+/// no HTTP listener).
 #[handler]
-fn metrics_text(state: Data<&AppState>) -> Response {
-    state
-        .metrics
-        .render()
-        .with_content_type("text/plain; version=0.0.4; charset=utf-8")
+async fn metrics_text(state: Data<&AppState>) -> Response {
+    let mut text = state.metrics.render();
+    match state.db.get().await {
+        Ok(db) => match crate::db::cycles::all(&db).await {
+            Ok(cycles) => text.push_str(&metrics::router_cycles(&cycles)),
+            Err(e) => tracing::warn!(error = %e, "router cycle metrics not read"),
+        },
+        Err(e) => tracing::warn!(error = %e, "router cycle metrics not read"),
+    }
+    text.with_content_type("text/plain; version=0.0.4; charset=utf-8")
         .into_response()
 }

@@ -1,7 +1,7 @@
 use poem::web::Data;
 use poem_openapi::{param::Path, payload::Json, OpenApi};
 use shared_types::{
-    BlockUser, Deleted, PasswordLogin, Registration, RejectRegistration, UserAccess,
+    BlockUser, Deleted, PasswordLogin, Registration, RejectRegistration, RouterDrift, UserAccess,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -18,7 +18,7 @@ use crate::{
         rate_limit::limit_public_ip,
     },
     services::{
-        login, registration,
+        drift, login, registration,
         sessions::Origin,
         user_admin::{self, AccessChange},
     },
@@ -215,5 +215,23 @@ impl AdminApi {
         Ok(Json(Deleted {
             id: id.0.to_string(),
         }))
+    }
+
+    /// Where the router and the database disagree: per user (account
+    /// properties, address-list membership, bypass bindings, usage not yet
+    /// accounted) and the router's health (reachable, latency, last cycle).
+    /// Reads the router once and changes nothing.
+    #[oai(
+        path = "/admin/routers/:id/drift",
+        method = "get",
+        operation_id = "router_drift"
+    )]
+    async fn drift(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<RouterDrift>> {
+        Ok(Json(drift::router_drift(&state, id.0).await?))
     }
 }

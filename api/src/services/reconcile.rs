@@ -447,25 +447,25 @@ pub fn fup_queue_name(hotspot_name: &str) -> String {
     format!("gerbang-fup-{hotspot_name}")
 }
 
-fn is_ours(row: &Row) -> bool {
+pub fn is_ours(row: &Row) -> bool {
     row.text("comment")
         .is_some_and(|c| c.starts_with("gerbang:"))
         && row.text("dynamic").as_deref() != Some("true")
 }
 
 /// What the router reports in one cycle, each menu read once.
-struct Snapshot {
-    users: Vec<Row>,
-    active: Vec<Row>,
-    hosts: Vec<Row>,
-    entries: Vec<Row>,
-    profiles: Vec<Row>,
-    bindings: Vec<Row>,
-    queues: Vec<Row>,
-    reads: usize,
+pub struct Snapshot {
+    pub users: Vec<Row>,
+    pub active: Vec<Row>,
+    pub hosts: Vec<Row>,
+    pub entries: Vec<Row>,
+    pub profiles: Vec<Row>,
+    pub bindings: Vec<Row>,
+    pub queues: Vec<Row>,
+    pub reads: usize,
 }
 
-async fn snapshot(client: &RouterClient, router: &RouterRow) -> Result<Snapshot, HotspotError> {
+pub async fn snapshot(client: &RouterClient, router: &RouterRow) -> Result<Snapshot, HotspotError> {
     let api = client.api();
     let bypass = router.login_mode == LoginMode::Bypass;
     let lists = all_lists(&router.address_list_prefix);
@@ -506,8 +506,104 @@ async fn snapshot(client: &RouterClient, router: &RouterRow) -> Result<Snapshot,
     })
 }
 
-fn text_of(row: &Row, k: &str) -> String {
+pub fn text_of(row: &Row, k: &str) -> String {
     row.text(k).map(|t| t.into_owned()).unwrap_or_default()
+}
+
+/// The snapshot indexed for lookups: accounts by name, sessions by user,
+/// hosts by MAC.
+pub struct Index<'a> {
+    pub by_name: HashMap<String, &'a Row>,
+    pub sessions_of: HashMap<String, Vec<&'a Row>>,
+    pub host_of: HashMap<String, &'a Row>,
+}
+
+impl<'a> Index<'a> {
+    pub fn of(snap: &'a Snapshot) -> Self {
+        let by_name = snap
+            .users
+            .iter()
+            .filter_map(|r| Some((r.text("name")?.into_owned(), r)))
+            .collect();
+        let mut sessions_of: HashMap<String, Vec<&Row>> = HashMap::new();
+        for a in &snap.active {
+            if let Some(user) = a.text("user") {
+                sessions_of.entry(user.into_owned()).or_default().push(a);
+            }
+        }
+        let host_of = snap
+            .hosts
+            .iter()
+            .filter_map(|h| Some((h.text("mac-address")?.to_ascii_uppercase(), h)))
+            .collect();
+        Self {
+            by_name,
+            sessions_of,
+            host_of,
+        }
+    }
+
+    pub fn sessions(&self, name: &str) -> &[&'a Row] {
+        self.sessions_of.get(name).map_or(&[], |v| &v[..])
+    }
+
+    /// What the router counts for a user now: in hotspot mode the account's
+    /// committed counters and live sessions (`None` without an account), in
+    /// bypass mode the counters of their bypassed hosts.
+    pub fn observe(&self, bypass: bool, name: &str, macs: &[String]) -> Option<Observation> {
+        let key = |a: &Row| {
+            format!(
+                "{}/{}",
+                a.get(".id").unwrap_or_default(),
+                a.get("mac-address").unwrap_or_default()
+            )
+        };
+        if bypass {
+            return Some(Observation {
+                committed: 0,
+                sessions: macs
+                    .iter()
+                    .filter_map(|m| self.host_of.get(m).copied())
+                    .filter(|h| h.text("bypassed").as_deref() == Some("true"))
+                    .map(|h| (key(h), counted(h)))
+                    .collect(),
+            });
+        }
+        let row = self.by_name.get(name)?;
+        Some(Observation {
+            committed: counted(row),
+            sessions: self
+                .sessions(name)
+                .iter()
+                .map(|a| (key(a), counted(a)))
+                .collect(),
+        })
+    }
+
+    /// The current addresses of these devices.
+    pub fn addresses(&self, macs: &[String]) -> Vec<String> {
+        macs.iter()
+            .filter_map(|m| self.host_of.get(m)?.text("address"))
+            .map(|a| a.into_owned())
+            .collect()
+    }
+}
+
+/// The desired account and the status it derives from; in hotspot mode a
+/// user in FUP logs in with the router's FUP profile.
+pub fn desired_for(
+    router: &RouterRow,
+    user: &User,
+    password: &str,
+    baseline_total: i64,
+    now: OffsetDateTime,
+) -> Option<(DesiredUser, AccessStatus)> {
+    let mut desired = DesiredUser::of(router, user, password, baseline_total, now)?;
+    let status = user.facts().status(now.unix_timestamp());
+    if status == AccessStatus::Fup && router.login_mode == LoginMode::HotspotLogin {
+        desired.profile = router.fup_profile.clone();
+    }
+    Some((desired, status))
 }
 
 /// One cycle on a router: account usage since the last cycle (one ledger
@@ -524,29 +620,8 @@ pub async fn reconcile_router(
     let client = state.routers.client(router).await?;
     let snap = snapshot(&client, router).await?;
     let bypass = router.login_mode == LoginMode::Bypass;
-    let by_name: HashMap<String, &Row> = snap
-        .users
-        .iter()
-        .filter_map(|r| Some((r.text("name")?.into_owned(), r)))
-        .collect();
-    let mut sessions_of: HashMap<String, Vec<&Row>> = HashMap::new();
-    for a in &snap.active {
-        if let Some(user) = a.text("user") {
-            sessions_of.entry(user.into_owned()).or_default().push(a);
-        }
-    }
-    let host_of: HashMap<String, &Row> = snap
-        .hosts
-        .iter()
-        .filter_map(|h| Some((h.text("mac-address")?.to_ascii_uppercase(), h)))
-        .collect();
-    let session_key = |a: &Row| {
-        format!(
-            "{}/{}",
-            a.get(".id").unwrap_or_default(),
-            a.get("mac-address").unwrap_or_default()
-        )
-    };
+    let index = Index::of(&snap);
+    let by_name = &index.by_name;
 
     // Accounting, all or nothing for this cycle.
     let cycle_id = Uuid::now_v7();
@@ -565,33 +640,10 @@ pub async fn reconcile_router(
             continue;
         };
         let prev = baselines.get(&user.id);
-        let now_obs = if bypass {
-            // Bypassed hosts never log in: their host counters are the usage.
-            let hosts: Vec<&Row> = macs
-                .get(&user.id)
-                .into_iter()
-                .flatten()
-                .filter_map(|m| host_of.get(m).copied())
-                .filter(|h| h.text("bypassed").as_deref() == Some("true"))
-                .collect();
-            Observation {
-                committed: 0,
-                sessions: hosts.iter().map(|h| (session_key(h), counted(h))).collect(),
-            }
-        } else {
-            let Some(row) = by_name.get(&name) else {
-                totals.insert(user.id, prev.map_or(0, |(o, _)| o.total()));
-                continue;
-            };
-            Observation {
-                committed: counted(row),
-                sessions: sessions_of
-                    .get(&name)
-                    .into_iter()
-                    .flatten()
-                    .map(|a| (session_key(a), counted(a)))
-                    .collect(),
-            }
+        let user_macs = macs.get(&user.id).map_or(&[][..], |v| &v[..]);
+        let Some(now_obs) = index.observe(bypass, &name, user_macs) else {
+            totals.insert(user.id, prev.map_or(0, |(o, _)| o.total()));
+            continue;
         };
         // Hotspot mode: an account gerbang did not create starts from here.
         // Bypass mode: a device's first observation counts from zero.
@@ -684,14 +736,10 @@ pub async fn reconcile_router(
             .hotspot_username()
             .and_then(|n| by_name.get(&n).copied());
         let baseline = totals.get(&user.id).copied().unwrap_or(0);
-        let Some(mut desired) = DesiredUser::of(router, user, &password, baseline, now) else {
+        let Some((desired, status)) = desired_for(router, user, &password, baseline, now) else {
             continue;
         };
-        let status = user.facts().status(now.unix_timestamp());
-        if status == AccessStatus::Fup && !bypass {
-            desired.profile = router.fup_profile.clone();
-        }
-        let sessions = sessions_of.get(&desired.name).map_or(&[][..], |v| &v[..]);
+        let sessions = index.sessions(&desired.name);
         if desired.disabled {
             kick.extend(sessions.iter().filter_map(|a| a.id()));
         } else if !bypass {
@@ -706,12 +754,10 @@ pub async fn reconcile_router(
             }
         }
         let list = list_for(&router.address_list_prefix, status);
-        let mut addresses = Vec::new();
-        for mac in macs.get(&user.id).into_iter().flatten() {
-            if let Some(addr) = host_of.get(mac).and_then(|h| h.text("address")) {
-                addresses.push(addr.into_owned());
-            }
-            if bypass && status.allows_access() {
+        let user_macs = macs.get(&user.id).map_or(&[][..], |v| &v[..]);
+        let addresses = index.addresses(user_macs);
+        if bypass && status.allows_access() {
+            for mac in user_macs {
                 wanted_bindings.insert(mac.clone(), desired.comment.clone());
             }
         }
@@ -736,13 +782,7 @@ pub async fn reconcile_router(
         if is_ours(row) && !wanted.contains(&name) {
             if let Some(id) = row.id() {
                 changes.push(Change::Remove(HotspotUser::PATH, id));
-                kick.extend(
-                    sessions_of
-                        .get(&name)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|a| a.id()),
-                );
+                kick.extend(index.sessions(&name).iter().filter_map(|a| a.id()));
                 removed += 1;
             }
         }
