@@ -208,8 +208,8 @@ async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
     w.stop().await;
 }
 
-/// A resident with `quota` bytes logged in on a device that is online (server-side login).
-async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
+/// A resident with `quota` bytes, logged in (OTP) on a device attached to the router.
+async fn logged_in(w: &World, quota: i64) -> (Uuid, serde_json::Value, crate::login::Cookies) {
     let id = w.resident(crate::login::PHONE).await;
     w.app
         .db()
@@ -221,7 +221,13 @@ async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
         .await
         .unwrap();
     w.attach(MAC, "10.5.50.10").await;
-    let (_, cookies) = w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
+    let (body, cookies) = w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
+    (id, body, cookies)
+}
+
+/// A resident with `quota` bytes logged in on a device that is online (server-side login).
+async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
+    let (id, _, cookies) = logged_in(w, quota).await;
     let resp = w.connect_current(&cookies).await;
     assert_eq!(resp.status(), 200);
     (id, cookies)
@@ -462,18 +468,7 @@ async fn a_top_up_while_online_raises_the_live_limit_without_the_user_doing_anyt
 async fn bypass_mode_counts_host_bytes_and_cycles_faster_near_the_limit() {
     let w = World::start_mode("bypass", |s| s.worker.min_interval_seconds = 1).await;
     let quota: i64 = 100_000_000;
-    let id = w.resident(crate::login::PHONE).await;
-    w.app
-        .db()
-        .await
-        .execute(
-            "update users set quota_bytes = $2 where id = $1",
-            &[&id, &quota],
-        )
-        .await
-        .unwrap();
-    w.attach(MAC, "10.5.50.10").await;
-    let (body, _) = w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
+    let (id, body, _) = logged_in(&w, quota).await;
     assert_eq!(body["hotspot"]["mode"], "bypass");
     let first = cycle(&w).await;
     assert_eq!(first.reads, 7, "every menu read once");
