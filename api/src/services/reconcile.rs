@@ -191,7 +191,22 @@ pub async fn reconcile_user(
         .rows()
         .await
         .map_err(|e| client.err(e))?;
-    let actual = rows.first();
+    let (writes, _) =
+        reconcile_account(state, client, router, user, password, rows.first(), now).await?;
+    Ok(writes)
+}
+
+/// Makes the account match given the router's row for it (`None`: missing);
+/// returns the writes and what the account now says.
+async fn reconcile_account(
+    state: &AppState,
+    client: &RouterClient,
+    router: &RouterRow,
+    user: &User,
+    password: &str,
+    actual: Option<&Row>,
+    now: OffsetDateTime,
+) -> Result<(usize, Option<DesiredUser>), HotspotError> {
     let db = state.db.get().await?;
     let baseline = if actual.is_some() {
         crate::db::usage::baseline_total(&db, user.id, router.id).await?
@@ -200,10 +215,11 @@ pub async fn reconcile_user(
         crate::db::usage::init_baseline(&db, user.id, router.id).await?;
         0
     };
-    let Some(desired) = DesiredUser::of(router, user, password, baseline, now) else {
-        return Ok(0);
+    let Some((desired, _)) = desired_for(router, user, password, baseline, now) else {
+        return Ok((0, None));
     };
-    apply(client, user_changes(actual, &desired)).await
+    let writes = apply(client, user_changes(actual, &desired)).await?;
+    Ok((writes, Some(desired)))
 }
 
 /// The targeted reaction to a change of one user (block, unblock, approval,
@@ -239,7 +255,8 @@ pub async fn enforce_user(
     );
     let before = row.map_err(|e| client.err(e))?.into_iter().next();
     let sessions = sessions.map_err(|e| client.err(e))?;
-    let mut writes = reconcile_user(state, client, router, user, &password, now).await?;
+    let (mut writes, desired) =
+        reconcile_account(state, client, router, user, &password, before.as_ref(), now).await?;
     let status = user.facts().status(now.unix_timestamp());
     if !status.allows_access() {
         let kick: Vec<_> = sessions.iter().filter_map(|a| a.id()).collect();
@@ -266,24 +283,15 @@ pub async fn enforce_user(
         }
         return Ok(writes);
     }
-    // Compare live sessions with what a login now would get.
-    let after = api
-        .print(HotspotUser::PATH)
-        .proplist(USER_PROPS)
-        .query(Query::Eq("name".into(), name.clone()))
-        .rows()
-        .await
-        .map_err(|e| client.err(e))?;
-    let Some(after) = after.first() else {
+    // Live sessions keep what they got at login: compare with what a login now gets.
+    let (Some(before), Some(desired)) = (before, desired) else {
         return Ok(writes);
     };
-    let limit = after.u64("limit-bytes-total").ok().flatten();
-    let profile_changed = before
-        .as_ref()
-        .is_some_and(|b| b.text("profile") != after.text("profile"));
+    let profile_changed = before.text("profile").as_deref() != Some(desired.profile.as_str());
+    let committed = counted(&before);
     let stale: Vec<(&Row, &str, &str)> = sessions
         .iter()
-        .filter(|a| profile_changed || limit_raised(limit, counted(after), a))
+        .filter(|a| profile_changed || limit_raised(desired.limit_bytes_total, committed, a))
         .map(|a| (a, name.as_str(), password.as_str()))
         .collect();
     writes += relogin(client, &stale).await?;

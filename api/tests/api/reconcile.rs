@@ -409,6 +409,13 @@ async fn crossing_the_fup_threshold_drops_the_live_session_to_the_fup_rate() {
     assert_eq!(live_bytes(&live_session(&w).await), 1_250_000);
     let stats = cycle(&w).await;
     assert_eq!(stats.writes, 0, "steady in FUP");
+    // A targeted reaction agrees with the cycle (no flip back to the regular profile).
+    assert_eq!(
+        api::worker::reconcile_user_now(&w.app.state, id)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(used(&w, id).await, 88_750_000);
     w.stop().await;
 }

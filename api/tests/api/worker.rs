@@ -1,5 +1,18 @@
 use crate::helpers::spawn_app;
 
+/// An approved resident, straight in the database.
+async fn resident(db: &deadpool_postgres::Object) -> uuid::Uuid {
+    let user = uuid::Uuid::now_v7();
+    db.execute(
+        "insert into users (id, phone, name, role, blok, kamar, approval)
+         values ($1, '+6281234567890', 'B', 'resident', 'A', '1', 'approved')",
+        &[&user],
+    )
+    .await
+    .unwrap();
+    user
+}
+
 #[tokio::test]
 async fn retention_job_deletes_only_old_client_error_reports() {
     let app = spawn_app().await;
@@ -35,14 +48,7 @@ async fn retention_job_deletes_only_old_client_error_reports() {
 async fn ended_sessions_are_pruned_after_a_week_and_live_ones_stay() {
     let app = spawn_app().await;
     let db = app.db().await;
-    let user = uuid::Uuid::now_v7();
-    db.execute(
-        "insert into users (id, phone, name, role, blok, kamar, approval)
-         values ($1, '+6281234567890', 'B', 'resident', 'A', '1', 'approved')",
-        &[&user],
-    )
-    .await
-    .unwrap();
+    let user = resident(&db).await;
     // (expires in days, revoked days ago)
     for (expires, revoked) in [
         (20, None),
@@ -69,14 +75,7 @@ async fn ended_sessions_are_pruned_after_a_week_and_live_ones_stay() {
 async fn idle_devices_and_old_ledger_rows_are_pruned_and_audited() {
     let app = spawn_app().await;
     let db = app.db().await;
-    let user = uuid::Uuid::now_v7();
-    db.execute(
-        "insert into users (id, phone, name, role, blok, kamar, approval)
-         values ($1, '+6281234567890', 'B', 'resident', 'A', '1', 'approved')",
-        &[&user],
-    )
-    .await
-    .unwrap();
+    let user = resident(&db).await;
     // Last traffic (days ago) per device; the default keeps 14 days.
     for (i, days) in [1, 13, 15, 40].iter().enumerate() {
         db.execute(
