@@ -69,6 +69,7 @@ pub struct Settings {
     pub devices: DeviceSettings,
     pub routers: RouterSettings,
     pub quota: QuotaSettings,
+    pub midtrans: MidtransSettings,
 }
 
 /// Keys for sealing recoverable secrets (integrations.md §9).
@@ -149,6 +150,35 @@ pub struct TurnstileSettings {
     pub allow_test_keys: bool,
     pub timeout_ms: u64,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MidtransSettings {
+    /// Snap API base, e.g. https://app.midtrans.com/snap/v1
+    pub snap_url: String,
+    /// Core API base for status checks, e.g. https://api.midtrans.com/v2
+    pub api_url: String,
+    pub server_key: Secret,
+    /// Sent as `X-Override-Notification` when set (development, tests);
+    /// production uses the URL in the Midtrans dashboard.
+    #[serde(deserialize_with = "empty_is_none")]
+    pub notification_url: Option<String>,
+    /// Minutes a customer has to pay.
+    pub expiry_minutes: u32,
+    pub enabled_payments: Vec<String>,
+    /// A status check of one order runs at most this often (result page polling).
+    pub status_poll_seconds: u64,
+    /// The reconciler first checks a pending order this long after creation,
+    /// then backs off (doubling) up to `recheck_max_seconds`.
+    pub recheck_after_seconds: u64,
+    pub recheck_max_seconds: u64,
+    /// A pending order this long past its expiry that Midtrans does not
+    /// report as paid is closed as expired.
+    pub expire_grace_seconds: u64,
+    pub timeout_ms: u64,
+}
+
+/// The sandbox's server key; refused in production.
+pub const SANDBOX_MIDTRANS_KEY: &str = "SB-Mid-server-gerbang-sandbox";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OtpSettings {
@@ -282,6 +312,7 @@ impl Settings {
                 .with_list_parse_key("turnstile.hostnames")
                 .with_list_parse_key("otp.cooldowns_seconds")
                 .with_list_parse_key("session.allowed_origins")
+                .with_list_parse_key("midtrans.enabled_payments")
                 .try_parsing(true)
                 .source(Some(env)),
         );
@@ -310,6 +341,10 @@ impl Settings {
                 "invalid settings: crypto.keys must not contain the development key in production"
             );
             anyhow::ensure!(
+                self.midtrans.server_key.expose() != SANDBOX_MIDTRANS_KEY,
+                "invalid settings: midtrans.server_key must be the merchant's key in production"
+            );
+            anyhow::ensure!(
                 self.session.cookie_secure,
                 "invalid settings: session.cookie_secure must be true in production"
             );
@@ -322,6 +357,10 @@ impl Settings {
         anyhow::ensure!(
             self.quota.fup_percent <= 100 && self.quota.fup_cap_bytes >= 0,
             "invalid settings: quota.fup_percent must be 0..=100 and quota.fup_cap_bytes not negative"
+        );
+        anyhow::ensure!(
+            (1..=10_080).contains(&self.midtrans.expiry_minutes),
+            "invalid settings: midtrans.expiry_minutes must be 1..=10080 (Midtrans allows up to 7 days)"
         );
         anyhow::ensure!(
             self.devices.max_per_user >= 1,
@@ -368,6 +407,8 @@ mod tests {
                 ),
                 ("GERBANG__CRYPTO__ACTIVE_KID", "k1"),
                 ("GERBANG__SESSION__COOKIE_SECURE", "true"),
+                ("GERBANG__MIDTRANS__SERVER_KEY", "Mid-server-abc"),
+                ("GERBANG__MIDTRANS__ENABLED_PAYMENTS", "other_qris,bca_va"),
                 ("GERBANG__REDIS__KEY_PREFIX", "t1:"),
             ]),
         )
@@ -375,6 +416,7 @@ mod tests {
         assert_eq!(s.http.bind.port(), 9000);
         assert_eq!(s.http.trusted_proxies.len(), 2);
         assert_eq!(s.redis.key_prefix, "t1:");
+        assert_eq!(s.midtrans.enabled_payments, ["other_qris", "bca_va"]);
         assert_eq!(s.log.effective_format(s.environment), LogFormat::Json);
         assert_eq!(s.database.url.expose(), "postgres://u:hunter2@db/g");
     }
@@ -415,6 +457,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("crypto.keys"), "{err:#}");
+        let err = Settings::load_from(
+            None,
+            env(&[
+                ("GERBANG__ENVIRONMENT", "production"),
+                ("GERBANG__OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
+                (
+                    "GERBANG__CRYPTO__KEYS",
+                    "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
+                ),
+                ("GERBANG__CRYPTO__ACTIVE_KID", "k1"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("midtrans.server_key"), "{err:#}");
     }
 
     #[test]

@@ -7,7 +7,10 @@ use deadpool_postgres::Pool;
 use crate::{
     crypto::Sealer,
     http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
-    integrations::{fonnte::FonnteClient, routers::Routers, turnstile::TurnstileClient},
+    integrations::{
+        fonnte::FonnteClient, midtrans::MidtransClient, routers::Routers,
+        turnstile::TurnstileClient,
+    },
     kv::Kv,
     settings::Settings,
 };
@@ -23,6 +26,7 @@ pub struct AppState {
     pub public_writes: RateLimiter,
     pub fonnte: FonnteClient,
     pub turnstile: TurnstileClient,
+    pub midtrans: MidtransClient,
     pub sealer: Sealer,
     pub routers: Routers,
 }
@@ -44,6 +48,7 @@ impl AppState {
             routers: Routers::new(sealer.clone(), settings.routers.clone()),
             sealer,
             fonnte: FonnteClient::new(http.clone(), &settings.fonnte),
+            midtrans: MidtransClient::new(http.clone(), &settings.midtrans),
             turnstile: TurnstileClient::new(http, &settings.turnstile),
             proxies: TrustedProxies::new(settings.http.trusted_proxies.clone()),
             public_writes: RateLimiter::per_minute(settings.http.public_writes_per_minute),

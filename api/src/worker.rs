@@ -311,29 +311,19 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
 
 /// One pass over every periodic job. A failing job is logged and retried next tick.
 pub async fn run_jobs(state: &AppState) {
-    if let Err(e) = prune_client_errors(state).await {
-        tracing::warn!(
-            job = "prune_client_errors",
-            error = format!("{e:#}"),
-            "job failed"
-        );
-    }
-    if let Err(e) = prune_sessions(state).await {
-        tracing::warn!(
-            job = "prune_sessions",
-            error = format!("{e:#}"),
-            "job failed"
-        );
-    }
-    if let Err(e) = prune_devices(state).await {
-        tracing::warn!(
-            job = "prune_devices",
-            error = format!("{e:#}"),
-            "job failed"
-        );
-    }
-    if let Err(e) = prune_ledger(state).await {
-        tracing::warn!(job = "prune_ledger", error = format!("{e:#}"), "job failed");
+    report("prune_client_errors", prune_client_errors(state).await);
+    report("prune_sessions", prune_sessions(state).await);
+    report("prune_devices", prune_devices(state).await);
+    report("prune_ledger", prune_ledger(state).await);
+    report(
+        "reconcile_payments",
+        crate::services::payments::reconcile_pending(state).await,
+    );
+}
+
+fn report<T>(job: &str, result: anyhow::Result<T>) {
+    if let Err(e) = result {
+        tracing::warn!(job, error = format!("{e:#}"), "job failed");
     }
 }
 

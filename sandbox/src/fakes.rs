@@ -124,6 +124,7 @@ pub struct Turnstile {
 pub struct Fakes {
     pub fonnte: Arc<Fonnte>,
     pub turnstile: Arc<Turnstile>,
+    pub midtrans: crate::midtrans::Midtrans,
 }
 
 fn now_unix() -> u64 {

@@ -19,6 +19,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     fakes::{self, Fakes},
+    midtrans,
     routeros_sim::{Faults, LoginBy},
     SimRouter,
 };
@@ -87,6 +88,15 @@ async fn index(Data(ctx): Data<&Ctx>) -> Json<serde_json::Value> {
         protocol: "HTTP JSON",
         address: format!("http://{}/_sandbox/routeros", ctx.http_addr),
         notes: "devices, traffic, clock, reboot, faults, state".into(),
+    });
+    services.push(Service {
+        name: "midtrans".into(),
+        protocol: "HTTP JSON (Snap, Core API status, signed notifications)",
+        address: format!("http://{}/midtrans", ctx.http_addr),
+        notes: format!(
+            "server key {}; snap /midtrans/snap/v1, status /midtrans/v2/{{id}}/status; hooks /_sandbox/midtrans",
+            midtrans::SERVER_KEY
+        ),
     });
     Json(serde_json::json!({
         "name": "gerbang-sandbox",
@@ -528,6 +538,25 @@ pub async fn serve(
         .at("/turnstile/v0/api.js", get(turnstile_script))
         .at("/_sandbox/turnstile/demo", get(turnstile_demo))
         .at("/_sandbox/turnstile/mode", poem::put(fakes::turnstile_mode))
+        .at("/midtrans/snap/v1/transactions", post(midtrans::snap_create))
+        .at("/midtrans/v2/:id/status", get(midtrans::status_check))
+        .at("/midtrans/snap/v3/redirection/:token", get(midtrans::payment_page))
+        .at(
+            "/midtrans/snap/v3/redirection/:token/choose",
+            post(midtrans::page_choose),
+        )
+        .at("/midtrans/snap/v3/redirection/:token/pay", post(midtrans::page_pay))
+        .at(
+            "/midtrans/snap/v3/redirection/:token/expire",
+            post(midtrans::page_expire),
+        )
+        .at("/_sandbox/midtrans/mode", poem::put(midtrans::put_mode))
+        .at("/_sandbox/midtrans/deliveries", get(midtrans::get_deliveries))
+        .at("/_sandbox/midtrans/orders/:id", get(midtrans::get_order))
+        .at(
+            "/_sandbox/midtrans/orders/:id/:action",
+            post(midtrans::order_action),
+        )
         .data(ctx)
         .data(fakes);
     let acceptor = match TcpAcceptor::from_tokio(listener) {

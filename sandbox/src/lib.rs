@@ -9,6 +9,7 @@
 
 pub mod fakes;
 pub mod http;
+pub mod midtrans;
 pub mod routeros_sim;
 
 use std::net::SocketAddr;

@@ -43,7 +43,10 @@ pub struct AccessFacts {
     pub blocked: bool,
     pub active: bool,
     pub approved: bool,
+    /// Unlimited for good (set by an admin).
     pub unlimited: bool,
+    /// Unlimited until this time (an unlimited package).
+    pub unlimited_until: Option<i64>,
     pub quota_bytes: i64,
     pub used_bytes: i64,
     pub valid_until: Option<i64>,
@@ -57,6 +60,11 @@ impl AccessFacts {
         (self.quota_bytes - self.used_bytes).max(0)
     }
 
+    /// Whether quota is not counted at `now` (admin flag or an unlimited package).
+    pub fn unlimited_at(&self, now: i64) -> bool {
+        self.unlimited || self.unlimited_until.is_some_and(|u| u > now)
+    }
+
     /// Resolution order: blocked → inactive → expired → unlimited → exhausted → fup → active.
     pub fn status(&self, now: i64) -> AccessStatus {
         if self.blocked {
@@ -68,7 +76,7 @@ impl AccessFacts {
         if self.valid_until.is_some_and(|v| v <= now) {
             return AccessStatus::Expired;
         }
-        if self.unlimited {
+        if self.unlimited_at(now) {
             return AccessStatus::Unlimited;
         }
         let remaining = self.quota_bytes - self.used_bytes;
@@ -125,6 +133,7 @@ mod tests {
             active: true,
             approved: true,
             unlimited: false,
+            unlimited_until: None,
             quota_bytes: 10 * GIB,
             used_bytes: GIB,
             valid_until: Some(1_000),
@@ -153,6 +162,13 @@ mod tests {
         };
         assert_eq!(f.status(now), AccessStatus::Unlimited);
         assert_eq!(f.remaining_bytes(), 0);
+        let f = AccessFacts {
+            used_bytes: 11 * GIB,
+            unlimited_until: Some(600),
+            ..facts()
+        };
+        assert_eq!(f.status(now), AccessStatus::Unlimited);
+        assert_eq!(f.status(600), AccessStatus::Exhausted, "the package ended");
         assert_eq!(facts().status(1_000), AccessStatus::Expired);
         let f = AccessFacts {
             approved: false,

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     DeviceTaken,
     /// The phone number is already registered.
     AlreadyRegistered,
+    /// A payment notification does not match the order we created (amount or currency).
+    PaymentMismatch,
     /// The request body uses a content type this endpoint does not accept.
     UnsupportedMediaType,
     /// The request body is larger than the server accepts.
@@ -53,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, in declaration order (used by tests and the SPA's string table).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidParameter,
         ErrorCode::ValidationFailed,
@@ -64,6 +66,7 @@ impl ErrorCode {
         ErrorCode::DeviceNotConfirmed,
         ErrorCode::DeviceTaken,
         ErrorCode::AlreadyRegistered,
+        ErrorCode::PaymentMismatch,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
@@ -89,6 +92,7 @@ impl ErrorCode {
             ErrorCode::DeviceNotConfirmed => "device_not_confirmed",
             ErrorCode::DeviceTaken => "device_taken",
             ErrorCode::AlreadyRegistered => "already_registered",
+            ErrorCode::PaymentMismatch => "payment_mismatch",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -105,7 +109,9 @@ impl ErrorCode {
     /// The HTTP status the API answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
+            ErrorCode::MalformedBody | ErrorCode::InvalidParameter | ErrorCode::PaymentMismatch => {
+                400
+            }
             ErrorCode::Unauthorized | ErrorCode::OtpInvalid => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,

@@ -11,6 +11,7 @@ pub mod client_errors;
 pub mod drift;
 pub mod error;
 pub mod health;
+pub mod payments;
 pub mod phone;
 
 pub use access::{AccessFacts, AccessStatus};
@@ -19,3 +20,8 @@ pub use client_errors::{ClientErrorReceipt, NewClientError};
 pub use drift::{CycleView, DriftItem, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
 pub use health::{CheckStatus, DependencyCheck, Readiness};
+pub use payments::{
+    format_rupiah, CreditView, NewPurchase, NotificationAck, PackageInput, PackageRemoved, PackageView,
+    PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView, TransactionDetail,
+    TransactionList, TransactionTotals, TransactionView,
+};

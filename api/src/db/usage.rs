@@ -115,8 +115,12 @@ pub async fn charge(
     if inserted == 0 {
         return Ok(false);
     }
+    // Traffic while unlimited is recorded in the ledger but not taken from the quota.
     db.execute(
-        "update users set used_bytes = used_bytes + $2, updated_at = now() where id = $1",
+        "update users set used_bytes = used_bytes
+             + case when unlimited or unlimited_until > now() then 0 else $2 end,
+             updated_at = now()
+         where id = $1",
         &[&user_id, &bytes],
     )
     .await?;

@@ -30,7 +30,7 @@ pub async fn login_state(
 /// The columns every [`User`] query selects.
 const COLUMNS: &str = "id, phone, username, name, role, blok, kamar, tamping_type, approval, active, \
      blocked, blocked_reason, router_id, hotspot_password_sealed, quota_bytes, used_bytes, unlimited, \
-     valid_until, session_version, fup_threshold_bytes, created_at";
+     valid_until, session_version, fup_threshold_bytes, unlimited_until, hotspot_profile, created_at";
 
 /// One user row.
 #[derive(Debug, Clone)]
@@ -55,6 +55,10 @@ pub struct User {
     pub valid_until: Option<OffsetDateTime>,
     pub session_version: i32,
     pub fup_threshold_bytes: Option<i64>,
+    /// Unlimited until then (an unlimited package).
+    pub unlimited_until: Option<OffsetDateTime>,
+    /// The hotspot profile of the last package bought (`None`: the router's).
+    pub hotspot_profile: Option<String>,
     pub created_at: OffsetDateTime,
 }
 
@@ -82,6 +86,8 @@ impl User {
             valid_until: r.get("valid_until"),
             session_version: r.get("session_version"),
             fup_threshold_bytes: r.get("fup_threshold_bytes"),
+            unlimited_until: r.get("unlimited_until"),
+            hotspot_profile: r.get("hotspot_profile"),
             created_at: r.get("created_at"),
         }
     }
@@ -97,6 +103,7 @@ impl User {
             active: self.active,
             approved: self.approval == "approved",
             unlimited: self.unlimited,
+            unlimited_until: self.unlimited_until.map(OffsetDateTime::unix_timestamp),
             quota_bytes: self.quota_bytes,
             used_bytes: self.used_bytes,
             valid_until: self.valid_until.map(OffsetDateTime::unix_timestamp),
@@ -131,7 +138,7 @@ impl User {
         let status = facts.status(now.unix_timestamp());
         StatusView {
             status,
-            unlimited: self.unlimited,
+            unlimited: facts.unlimited_at(now.unix_timestamp()),
             quota_bytes: self.quota_bytes,
             used_bytes: self.used_bytes,
             remaining_bytes: facts.remaining_bytes(),

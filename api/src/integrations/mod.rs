@@ -2,6 +2,7 @@
 //! base URL and timeout from settings (the sandbox fakes in development).
 
 pub mod fonnte;
+pub mod midtrans;
 pub mod routers;
 pub mod turnstile;
 

@@ -6,6 +6,7 @@ pub mod captive;
 pub mod client_errors;
 pub mod health;
 pub mod me;
+pub mod payments;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -24,6 +25,8 @@ pub enum ApiTags {
     Admin,
     /// Error reports from the SPA.
     ClientErrors,
+    /// Quota packages and Midtrans payments.
+    Payments,
 }
 
 /// Title of the published contract.
@@ -39,6 +42,7 @@ pub fn api_service() -> OpenApiService<
         captive::CaptiveApi,
         admin::AdminApi,
         client_errors::ClientErrorsApi,
+        payments::PaymentsApi,
     ),
     (),
 > {
@@ -50,6 +54,7 @@ pub fn api_service() -> OpenApiService<
             captive::CaptiveApi,
             admin::AdminApi,
             client_errors::ClientErrorsApi,
+            payments::PaymentsApi,
         ),
         TITLE,
         env!("CARGO_PKG_VERSION"),

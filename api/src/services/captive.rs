@@ -48,7 +48,9 @@ pub async fn info(
         },
         bytes_remaining: (open && status != AccessStatus::Unlimited)
             .then(|| user.facts().remaining_bytes()),
-        // Packages cannot be bought through gerbang yet (payments come later).
-        can_extend_session: false,
+        can_extend_session: {
+            let db = state.db.get().await?;
+            crate::db::payments::any_active_package(&db).await?
+        },
     })
 }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod hotspot;
 pub mod login;
 pub mod otp;
+pub mod payments;
 pub mod provision;
 pub mod reconcile;
 pub mod registration;

@@ -72,7 +72,10 @@ impl DesiredUser {
         Some(Self {
             name,
             password: password.to_owned(),
-            profile: router.hotspot_profile.clone(),
+            profile: user
+                .hotspot_profile
+                .clone()
+                .unwrap_or_else(|| router.hotspot_profile.clone()),
             limit_bytes_total: (status != AccessStatus::Unlimited)
                 .then(|| accounting::limit_bytes_total(facts.remaining_bytes(), baseline_total)),
             disabled: !status.allows_access(),
@@ -287,14 +290,79 @@ pub async fn enforce_user(
     let (Some(before), Some(desired)) = (before, desired) else {
         return Ok(writes);
     };
-    let profile_changed = before.text("profile").as_deref() != Some(desired.profile.as_str());
     let committed = counted(&before);
+    let was_cut = before.text("disabled").as_deref() == Some("true")
+        || before
+            .u64("limit-bytes-total")
+            .ok()
+            .flatten()
+            .is_some_and(|l| committed.max(0) as u64 >= l);
+    if was_cut {
+        writes += log_devices_back_in(state, client, user, &name, &password, &sessions).await?;
+    }
+    let profile_changed = before.text("profile").as_deref() != Some(desired.profile.as_str());
     let stale: Vec<(&Row, &str, &str)> = sessions
         .iter()
         .filter(|a| profile_changed || limit_raised(desired.limit_bytes_total, committed, a))
         .map(|a| (a, name.as_str(), password.as_str()))
         .collect();
     writes += relogin(client, &stale).await?;
+    Ok(writes)
+}
+
+/// A user who was cut off (account disabled or its limit used up) and has
+/// access again: each of their confirmed devices still on the hotspot
+/// without a session is logged in server-side, so the person is back online
+/// without doing anything. A device the router refuses is left for the
+/// person to log in (logged, not an error).
+async fn log_devices_back_in(
+    state: &AppState,
+    client: &RouterClient,
+    user: &User,
+    name: &str,
+    password: &str,
+    sessions: &[Row],
+) -> Result<usize, HotspotError> {
+    let macs = {
+        let db = state.db.get().await?;
+        crate::db::devices::macs_of_users(&db, &[user.id]).await?
+    };
+    let Some(macs) = macs.get(&user.id).filter(|m| !m.is_empty()) else {
+        return Ok(0);
+    };
+    let online: Vec<String> = sessions
+        .iter()
+        .filter_map(|a| a.text("mac-address").map(|m| m.to_ascii_uppercase()))
+        .collect();
+    let api = client.api();
+    let hosts = api
+        .print(routeros::menus::Host::PATH)
+        .proplist(&["mac-address", "address", "authorized"])
+        .rows()
+        .await
+        .map_err(|e| client.err(e))?;
+    let mut writes = 0;
+    for h in &hosts {
+        let Some(mac) = h.text("mac-address").map(|m| m.to_ascii_uppercase()) else {
+            continue;
+        };
+        if !macs.iter().any(|m| m.eq_ignore_ascii_case(&mac))
+            || online.contains(&mac)
+            || h.text("authorized").as_deref() == Some("true")
+        {
+            continue;
+        }
+        let Ok(parsed) = mac.parse::<routeros::Mac>() else {
+            continue;
+        };
+        match api
+            .hotspot_login(name, password, parsed, &text_of(h, "address"))
+            .await
+        {
+            Ok(()) => writes += 1,
+            Err(e) => tracing::info!(mac, error = %client.err(e), "could not log the device back in"),
+        }
+    }
     Ok(writes)
 }
 
@@ -832,7 +900,8 @@ fn min_opt(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
 /// half of what is left (so cycles come closer together near the limit).
 fn eta(user: &User, delta: i64, since: time::Duration, now: OffsetDateTime) -> Option<Duration> {
     let facts = user.facts();
-    if !facts.status(now.unix_timestamp()).allows_access() || facts.unlimited {
+    let status = facts.status(now.unix_timestamp());
+    if !status.allows_access() || status == AccessStatus::Unlimited {
         return None;
     }
     let secs = since.as_seconds_f64();
