@@ -470,7 +470,10 @@ mod tests {
             ]),
         )
         .unwrap_err();
-        assert!(format!("{err:#}").contains("midtrans.server_key"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("midtrans.server_key"),
+            "{err:#}"
+        );
     }
 
     #[test]

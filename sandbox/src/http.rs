@@ -538,20 +538,32 @@ pub async fn serve(
         .at("/turnstile/v0/api.js", get(turnstile_script))
         .at("/_sandbox/turnstile/demo", get(turnstile_demo))
         .at("/_sandbox/turnstile/mode", poem::put(fakes::turnstile_mode))
-        .at("/midtrans/snap/v1/transactions", post(midtrans::snap_create))
+        .at(
+            "/midtrans/snap/v1/transactions",
+            post(midtrans::snap_create),
+        )
         .at("/midtrans/v2/:id/status", get(midtrans::status_check))
-        .at("/midtrans/snap/v3/redirection/:token", get(midtrans::payment_page))
+        .at(
+            "/midtrans/snap/v3/redirection/:token",
+            get(midtrans::payment_page),
+        )
         .at(
             "/midtrans/snap/v3/redirection/:token/choose",
             post(midtrans::page_choose),
         )
-        .at("/midtrans/snap/v3/redirection/:token/pay", post(midtrans::page_pay))
+        .at(
+            "/midtrans/snap/v3/redirection/:token/pay",
+            post(midtrans::page_pay),
+        )
         .at(
             "/midtrans/snap/v3/redirection/:token/expire",
             post(midtrans::page_expire),
         )
         .at("/_sandbox/midtrans/mode", poem::put(midtrans::put_mode))
-        .at("/_sandbox/midtrans/deliveries", get(midtrans::get_deliveries))
+        .at(
+            "/_sandbox/midtrans/deliveries",
+            get(midtrans::get_deliveries),
+        )
         .at("/_sandbox/midtrans/orders/:id", get(midtrans::get_order))
         .at(
             "/_sandbox/midtrans/orders/:id/:action",

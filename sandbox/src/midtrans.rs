@@ -46,6 +46,8 @@ pub struct MidtransMode {
     pub retry_scale: f64,
     /// Send `status_code` and `gross_amount` as JSON numbers (a documented variant).
     pub numeric_fields: bool,
+    /// The dashboard's Payment Notification URL (used without `X-Override-Notification`).
+    pub notification_url: Option<String>,
 }
 
 impl Default for MidtransMode {
@@ -55,6 +57,7 @@ impl Default for MidtransMode {
             not_found_http_404: false,
             retry_scale: 1.0,
             numeric_fields: false,
+            notification_url: None,
         }
     }
 }
@@ -286,8 +289,7 @@ impl Midtrans {
                 .filter(|d| filter(d))
                 .cloned()
                 .collect();
-            if found.len() >= count || tokio::time::timeout_at(deadline, notified).await.is_err()
-            {
+            if found.len() >= count || tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return found;
             }
         }
@@ -295,7 +297,12 @@ impl Midtrans {
 
     /// The JSON Midtrans reports for an order that has a transaction
     /// (notification body or status answer), signed.
-    pub async fn body_of(&self, o: &Order, transaction_status: &str, status_message: &str) -> Value {
+    pub async fn body_of(
+        &self,
+        o: &Order,
+        transaction_status: &str,
+        status_message: &str,
+    ) -> Value {
         let numeric = self.mode().await.numeric_fields;
         let code = status_code_of(transaction_status);
         let amount = format!("{}.00", o.gross_amount);
@@ -315,7 +322,10 @@ impl Midtrans {
             "currency": "IDR",
             "expiry_time": wib(o.transaction_unix.unwrap_or(o.created_unix) + o.expiry_seconds),
         });
-        if let Some(s) = o.settlement_unix.filter(|_| transaction_status == "settlement") {
+        if let Some(s) = o
+            .settlement_unix
+            .filter(|_| transaction_status == "settlement")
+        {
             b["settlement_time"] = wib(s).into();
         }
         let bank = o.bank.clone().unwrap_or_default();
@@ -329,7 +339,8 @@ impl Midtrans {
                 b["permata_va_number"] = va_number(&o.order_id, 8).into();
             }
             "bank_transfer" => {
-                b["va_numbers"] = json!([{ "va_number": va_number(&o.order_id, 15), "bank": bank }]);
+                b["va_numbers"] =
+                    json!([{ "va_number": va_number(&o.order_id, 15), "bank": bank }]);
                 b["payment_amounts"] = json!([]);
             }
             "echannel" => {
@@ -380,7 +391,12 @@ impl Midtrans {
     /// Moves the order to `transaction_status` (`settlement`, `expire`, `deny`,
     /// `cancel`, `refund`) and, unless `silent`, notifies the merchant. An
     /// order without a method gets QRIS first.
-    pub async fn finish(&self, order_id: &str, transaction_status: &str, silent: bool) -> Option<Order> {
+    pub async fn finish(
+        &self,
+        order_id: &str,
+        transaction_status: &str,
+        silent: bool,
+    ) -> Option<Order> {
         if self.order(order_id).await?.transaction_id.is_none() {
             self.choose(order_id, "qris", false).await?;
         }
@@ -418,7 +434,14 @@ impl Midtrans {
         });
     }
 
-    async fn deliver(&self, url: String, order_id: String, status: String, body: Value, scale: f64) {
+    async fn deliver(
+        &self,
+        url: String,
+        order_id: String,
+        status: String,
+        body: Value,
+        scale: f64,
+    ) {
         let mut retries_left: Option<u32> = None;
         for attempt in 0.. {
             let answer = self
@@ -532,7 +555,9 @@ pub async fn snap_create(req: &Request, body: poem::Body, Data(fakes): Data<&Fak
             let (Some(price), Some(qty), Some(name)) = (
                 it["price"].as_i64(),
                 it["quantity"].as_i64().filter(|q| *q >= 1),
-                it["name"].as_str().filter(|n| !n.is_empty() && n.chars().count() <= 50),
+                it["name"]
+                    .as_str()
+                    .filter(|n| !n.is_empty() && n.chars().count() <= 50),
             ) else {
                 return bad("item_details is invalid");
             };
@@ -569,7 +594,8 @@ pub async fn snap_create(req: &Request, body: poem::Body, Data(fakes): Data<&Fak
                 expiry_seconds: expiry_seconds(&v).unwrap_or(86_400),
                 finish_url: v["callbacks"]["finish"].as_str().map(str::to_owned),
                 notification_url: header("x-override-notification")
-                    .or_else(|| header("x-append-notification")),
+                    .or_else(|| header("x-append-notification"))
+                    .or(mode.notification_url.clone()),
                 payment_type: None,
                 bank: None,
                 transaction_id: None,
@@ -602,7 +628,11 @@ async fn lazily_expired(m: &Midtrans, order_id: &str) -> Option<Order> {
 
 /// `GET /midtrans/v2/{order_id or transaction_id}/status`.
 #[handler]
-pub async fn status_check(req: &Request, Path(id): Path<String>, Data(fakes): Data<&Fakes>) -> Response {
+pub async fn status_check(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(fakes): Data<&Fakes>,
+) -> Response {
     let m = &fakes.midtrans;
     if !authorized(req) {
         return unauthorized();
@@ -624,7 +654,10 @@ pub async fn status_check(req: &Request, Path(id): Path<String>, Data(fakes): Da
     };
     match order.filter(|o| o.transaction_id.is_some()) {
         Some(o) => {
-            let st = o.transaction_status.clone().unwrap_or_else(|| "pending".into());
+            let st = o
+                .transaction_status
+                .clone()
+                .unwrap_or_else(|| "pending".into());
             Json(m.body_of(&o, &st, "Success, transaction is found").await).into_response()
         }
         None => {
@@ -680,7 +713,9 @@ pub async fn payment_page(Path(token): Path<String>, Data(fakes): Data<&Fakes>) 
             .with_status(StatusCode::NOT_FOUND)
             .into_response();
     };
-    let o = lazily_expired(&fakes.midtrans, &o.order_id).await.unwrap_or(o);
+    let o = lazily_expired(&fakes.midtrans, &o.order_id)
+        .await
+        .unwrap_or(o);
     let base = format!("/midtrans/snap/v3/redirection/{token}");
     let state = o.transaction_status.as_deref();
     let body = match state {
@@ -883,6 +918,8 @@ mod tests {
     fn signature_matches_the_documented_vector_shape() {
         let s = signature("HS-20250101-0001", "200", "10000.00");
         assert_eq!(s.len(), 128);
-        assert!(s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(s
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 }

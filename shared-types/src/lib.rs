@@ -21,7 +21,7 @@ pub use drift::{CycleView, DriftItem, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
 pub use health::{CheckStatus, DependencyCheck, Readiness};
 pub use payments::{
-    format_rupiah, CreditView, NewPurchase, NotificationAck, PackageInput, PackageRemoved, PackageView,
-    PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView, TransactionDetail,
-    TransactionList, TransactionTotals, TransactionView,
+    format_rupiah, CreditView, NewPurchase, NotificationAck, PackageInput, PackageRemoved,
+    PackageView, PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView,
+    TransactionDetail, TransactionList, TransactionTotals, TransactionView,
 };

@@ -319,13 +319,17 @@ mod tests {
         };
         let errs = bad.validate().unwrap_err();
         let fields = errs.field_errors();
-        for f in ["price_idr", "quota_bytes", "validity_days", "router_profile"] {
+        for f in [
+            "price_idr",
+            "quota_bytes",
+            "validity_days",
+            "router_profile",
+        ] {
             assert!(fields.contains_key(f), "{f}");
         }
-        let unlimited: PackageInput = serde_json::from_str(
-            r#"{"name":"Bebas","price_idr":50000,"validity_days":7}"#,
-        )
-        .unwrap();
+        let unlimited: PackageInput =
+            serde_json::from_str(r#"{"name":"Bebas","price_idr":50000,"validity_days":7}"#)
+                .unwrap();
         assert!(unlimited.active && unlimited.quota_bytes.is_none());
     }
 }

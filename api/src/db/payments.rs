@@ -88,7 +88,11 @@ pub async fn package(
     id: Uuid,
 ) -> Result<Option<Package>, tokio_postgres::Error> {
     let sql = format!("select {PACKAGE_COLUMNS} from packages where id = $1");
-    Ok(db.query_opt(&sql, &[&id]).await?.as_ref().map(Package::from_row))
+    Ok(db
+        .query_opt(&sql, &[&id])
+        .await?
+        .as_ref()
+        .map(Package::from_row))
 }
 
 /// Inserts (`id` new) or replaces a package; returns it, or `None` if `replace` found no row.

@@ -118,7 +118,7 @@ pub async fn charge(
     // Traffic while unlimited is recorded in the ledger but not taken from the quota.
     db.execute(
         "update users set used_bytes = used_bytes
-             + case when unlimited or unlimited_until > now() then 0 else $2 end,
+             + case when unlimited or unlimited_until > now() then 0 else $2::bigint end,
              updated_at = now()
          where id = $1",
         &[&user_id, &bytes],

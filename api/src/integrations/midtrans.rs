@@ -154,7 +154,12 @@ impl Fields {
 }
 
 /// `hex(SHA512(order_id + status_code + gross_amount + server_key))`, lower case.
-pub fn signature(order_id: &str, status_code: &str, gross_amount: &str, server_key: &str) -> String {
+pub fn signature(
+    order_id: &str,
+    status_code: &str,
+    gross_amount: &str,
+    server_key: &str,
+) -> String {
     let mut h = Sha512::new();
     for part in [order_id, status_code, gross_amount, server_key] {
         h.update(part.as_bytes());
@@ -398,8 +403,14 @@ mod tests {
         assert_eq!(f("-5", "settlement", None).amount_idr(), None);
         assert_eq!(f("5539", "settlement", None).amount_idr(), Some(5539));
         assert_eq!(f("1", "settlement", None).verdict(), Verdict::Paid);
-        assert_eq!(f("1", "settlement", Some("deny")).verdict(), Verdict::Failed);
-        assert_eq!(f("1", "capture", Some("challenge")).verdict(), Verdict::Pending);
+        assert_eq!(
+            f("1", "settlement", Some("deny")).verdict(),
+            Verdict::Failed
+        );
+        assert_eq!(
+            f("1", "capture", Some("challenge")).verdict(),
+            Verdict::Pending
+        );
         assert_eq!(f("1", "deny", None).verdict(), Verdict::Failed);
         assert_eq!(f("1", "expire", None).verdict(), Verdict::Expired);
         assert_eq!(f("1", "cancel", None).verdict(), Verdict::Cancelled);

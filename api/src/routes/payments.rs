@@ -101,7 +101,11 @@ impl PaymentsApi {
     }
 
     /// My purchases, newest first (at most 50).
-    #[oai(path = "/me/purchases", method = "get", operation_id = "list_my_purchases")]
+    #[oai(
+        path = "/me/purchases",
+        method = "get",
+        operation_id = "list_my_purchases"
+    )]
     async fn my_purchases(
         &self,
         state: Data<&AppState>,
@@ -136,7 +140,10 @@ impl PaymentsApi {
         if !fields.signed_with(state.midtrans.server_key()) {
             tracing::warn!(ip = %client.0, order_id = fields.order_id, "midtrans notification with a wrong signature");
             limit_public_ip(&state, "midtrans_bad", client.0).await?;
-            return Err(ApiError::new(ErrorCode::Forbidden, "signature does not match"));
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "signature does not match",
+            ));
         }
         let applied = payments::apply(&state, Source::Notification, &fields, &body.0)
             .await
@@ -153,7 +160,11 @@ impl PaymentsApi {
     }
 
     /// All packages, including inactive ones.
-    #[oai(path = "/admin/packages", method = "get", operation_id = "admin_list_packages")]
+    #[oai(
+        path = "/admin/packages",
+        method = "get",
+        operation_id = "admin_list_packages"
+    )]
     async fn admin_packages(
         &self,
         state: Data<&AppState>,
@@ -163,7 +174,11 @@ impl PaymentsApi {
     }
 
     /// Create a package.
-    #[oai(path = "/admin/packages", method = "post", operation_id = "create_package")]
+    #[oai(
+        path = "/admin/packages",
+        method = "post",
+        operation_id = "create_package"
+    )]
     async fn create_package(
         &self,
         state: Data<&AppState>,
@@ -178,7 +193,11 @@ impl PaymentsApi {
     }
 
     /// Replace a package. Open and past purchases keep what they sold.
-    #[oai(path = "/admin/packages/:id", method = "put", operation_id = "update_package")]
+    #[oai(
+        path = "/admin/packages/:id",
+        method = "put",
+        operation_id = "update_package"
+    )]
     async fn update_package(
         &self,
         state: Data<&AppState>,
@@ -194,7 +213,11 @@ impl PaymentsApi {
     }
 
     /// Delete a package; one that has purchases is deactivated instead.
-    #[oai(path = "/admin/packages/:id", method = "delete", operation_id = "delete_package")]
+    #[oai(
+        path = "/admin/packages/:id",
+        method = "delete",
+        operation_id = "delete_package"
+    )]
     async fn delete_package(
         &self,
         state: Data<&AppState>,
@@ -209,7 +232,11 @@ impl PaymentsApi {
 
     /// Transactions, newest first, with totals over everything the filters
     /// match. `from`/`to` are days (inclusive) in the facility's time zone.
-    #[oai(path = "/admin/purchases", method = "get", operation_id = "list_transactions")]
+    #[oai(
+        path = "/admin/purchases",
+        method = "get",
+        operation_id = "list_transactions"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn transactions(
         &self,

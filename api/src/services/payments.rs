@@ -384,7 +384,10 @@ pub async fn apply(
         body,
     };
     let Some(p) = purchase else {
-        tracing::warn!(order_id = fields.order_id, "payment answer for an unknown order");
+        tracing::warn!(
+            order_id = fields.order_id,
+            "payment answer for an unknown order"
+        );
         db::payments::record_event(&tx, &event(None, Applied::UnknownOrder.as_str())).await?;
         tx.commit().await?;
         return Ok(Applied::UnknownOrder);
@@ -445,7 +448,11 @@ pub async fn apply(
     db::payments::record_event(&tx, &event(Some(p.id), applied.as_str())).await?;
     tx.commit().await?;
     if applied != Applied::Unchanged {
-        tracing::info!(order_id = p.order_id, outcome = applied.as_str(), "purchase updated");
+        tracing::info!(
+            order_id = p.order_id,
+            outcome = applied.as_str(),
+            "purchase updated"
+        );
     }
     Ok(applied)
 }
@@ -488,17 +495,18 @@ async fn credit(
         .detail("late", late);
     if !recorded {
         // Unreachable while the row lock and the state machine hold; kept as a guard.
-        tracing::error!(order_id = p.order_id, "credit already recorded: not applied again");
+        tracing::error!(
+            order_id = p.order_id,
+            "credit already recorded: not applied again"
+        );
         return Ok(());
     }
     match user {
         Some(u) => {
-            let unlimited_until = p.quota_bytes.is_none().then(|| {
-                u.unlimited_until
-                    .filter(|t| *t > now)
-                    .unwrap_or(now)
-                    + days
-            });
+            let unlimited_until = p
+                .quota_bytes
+                .is_none()
+                .then(|| u.unlimited_until.filter(|t| *t > now).unwrap_or(now) + days);
             let threshold = p.quota_bytes.map(|q| state.settings.quota.fup_threshold(q));
             tx.execute(
                 "update users set
@@ -598,7 +606,11 @@ async fn expire_if_stale(
     };
     let stale =
         p.status == PurchaseStatus::Pending && p.expires_at + grace <= OffsetDateTime::now_utc();
-    let outcome = if stale { "expired_locally" } else { "unchanged" };
+    let outcome = if stale {
+        "expired_locally"
+    } else {
+        "unchanged"
+    };
     if body.get("signature_key").is_none() {
         // The not-found answer was not recorded by `apply`.
         db::payments::record_event(
@@ -655,7 +667,11 @@ pub async fn reconcile_pending(state: &AppState) -> anyhow::Result<usize> {
     for order_id in &due {
         let result = check_order(state, order_id, true).await;
         if let Err(e) = &result {
-            tracing::warn!(order_id, error = format!("{e:?}"), "pending order check failed");
+            tracing::warn!(
+                order_id,
+                error = format!("{e:?}"),
+                "pending order check failed"
+            );
         }
         let db = state.db.get().await?;
         let checks = db::payments::purchase(&db, order_id, false)

@@ -360,7 +360,9 @@ async fn log_devices_back_in(
             .await
         {
             Ok(()) => writes += 1,
-            Err(e) => tracing::info!(mac, error = %client.err(e), "could not log the device back in"),
+            Err(e) => {
+                tracing::info!(mac, error = %client.err(e), "could not log the device back in")
+            }
         }
     }
     Ok(writes)

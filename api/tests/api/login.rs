@@ -40,6 +40,11 @@ impl World {
             s.turnstile.hostnames = vec!["portal.test".into()];
             s.session.cookie_secure = false;
             s.http.public_url = "http://portal.test".into();
+            s.midtrans.snap_url = format!("{base}/midtrans/snap/v1");
+            s.midtrans.api_url = format!("{base}/midtrans/v2");
+            s.midtrans.server_key = Secret::new(sandbox::midtrans::SERVER_KEY);
+            // The fake's "dashboard" URL is set once the app has its port.
+            s.midtrans.notification_url = None;
             configure(s);
         })
         .await;

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod login;
 mod otp;
+mod payments;
 mod reconcile;
 mod spa;
 mod startup;

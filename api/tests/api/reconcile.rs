@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::login::World;
 
-async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
+pub(crate) async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
     let props = [
         "name",
         "limit-bytes-total",
@@ -22,7 +22,7 @@ async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
         .collect()
 }
 
-async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
+pub(crate) async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
     let outcomes = reconcile_routers(&w.app.state).await.unwrap();
     match &outcomes[..] {
         [(_, CycleOutcome::Done(stats))] => *stats,
@@ -209,7 +209,10 @@ async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
 }
 
 /// A resident with `quota` bytes, logged in (OTP) on a device attached to the router.
-async fn logged_in(w: &World, quota: i64) -> (Uuid, serde_json::Value, crate::login::Cookies) {
+pub(crate) async fn logged_in(
+    w: &World,
+    quota: i64,
+) -> (Uuid, serde_json::Value, crate::login::Cookies) {
     let id = w.resident(crate::login::PHONE).await;
     w.app
         .db()
@@ -226,16 +229,16 @@ async fn logged_in(w: &World, quota: i64) -> (Uuid, serde_json::Value, crate::lo
 }
 
 /// A resident with `quota` bytes logged in on a device that is online (server-side login).
-async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
+pub(crate) async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
     let (id, _, cookies) = logged_in(w, quota).await;
     let resp = w.connect_current(&cookies).await;
     assert_eq!(resp.status(), 200);
     (id, cookies)
 }
 
-const MAC: &str = "3C:5A:B4:00:00:01";
+pub(crate) const MAC: &str = "3C:5A:B4:00:00:01";
 
-async fn used(w: &World, id: Uuid) -> i64 {
+pub(crate) async fn used(w: &World, id: Uuid) -> i64 {
     w.app
         .db()
         .await
@@ -346,7 +349,7 @@ async fn a_reboot_never_double_counts_and_the_next_login_gets_exactly_what_is_le
 }
 
 /// The one live session on the router, as text properties.
-async fn live_session(w: &World) -> HashMap<String, String> {
+pub(crate) async fn live_session(w: &World) -> HashMap<String, String> {
     let rows = crate::login::router_rows(
         w,
         "/ip/hotspot/active",
@@ -538,14 +541,14 @@ async fn bypass_mode_counts_host_bytes_and_cycles_faster_near_the_limit() {
     w.stop().await;
 }
 
-async fn admin(w: &World) -> crate::login::Cookies {
+pub(crate) async fn admin(w: &World) -> crate::login::Cookies {
     w.create_admin(None).await;
     let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
     assert_eq!(resp.status(), 200);
     crate::login::Cookies::from(&resp)
 }
 
-async fn admin_call(
+pub(crate) async fn admin_call(
     w: &World,
     method: reqwest::Method,
     path: &str,
