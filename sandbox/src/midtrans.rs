@@ -677,18 +677,6 @@ pub async fn status_check(
     }
 }
 
-fn rupiah(amount: i64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp {out}")
-}
-
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -776,7 +764,7 @@ pub async fn payment_page(Path(token): Path<String>, Data(fakes): Data<&Fakes>) 
 <p>Midtrans sandbox &mdash; {item}</p><h1 id="amount">{amount}</h1><p>Order <code>{order}</code></p>
 {body}{finish}</body></html>"#,
         item = escape(&o.item_name),
-        amount = rupiah(o.gross_amount),
+        amount = shared_types::format_rupiah(o.gross_amount),
         order = escape(&o.order_id),
     ))
     .into_response()

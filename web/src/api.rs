@@ -4,9 +4,11 @@ use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use shared_types::{
     BlockUser, CaptiveInfo, ClientErrorReceipt, Connected, Deleted, DevicePatch, DeviceView,
-    ErrorCode, ErrorEnvelope, LoginResult, NewClientError, OtpRequest, OtpRequested, OtpVerify,
-    PasswordLogin, Readiness, RegisterRequest, Registered, Registration, RejectRegistration,
-    RouterDrift, SessionConsume, StatusView, UserAccess, UserView,
+    ErrorCode, ErrorEnvelope, LoginResult, NewClientError, NewPurchase, OtpRequest, OtpRequested,
+    OtpVerify, PackageInput, PackageRemoved, PackageView, PasswordLogin, PurchaseCreated,
+    PurchaseStatus, PurchaseView, Readiness, RegisterRequest, Registered, Registration,
+    RejectRegistration, RouterDrift, SessionConsume, StatusView, TransactionDetail,
+    TransactionList, UserAccess, UserView,
 };
 
 /// Base path of the versioned API.
@@ -262,4 +264,100 @@ pub async fn delete_user(id: &str) -> Result<Deleted, ApiError> {
 /// `GET /admin/routers/{id}/drift`: where the router and the database disagree.
 pub async fn router_drift(id: &str) -> Result<RouterDrift, ApiError> {
     get(&format!("/admin/routers/{id}/drift")).await
+}
+
+/// `GET /packages`: packages on sale.
+pub async fn packages() -> Result<Vec<PackageView>, ApiError> {
+    get("/packages").await
+}
+
+/// `POST /purchases`: start paying for a package (go to `redirect_url`).
+pub async fn create_purchase(package_id: &str) -> Result<PurchaseCreated, ApiError> {
+    post(
+        "/purchases",
+        &NewPurchase {
+            package_id: package_id.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `GET /purchases/{order_id}`: the result page polls this while pending.
+pub async fn purchase(order_id: &str) -> Result<PurchaseView, ApiError> {
+    get(&format!("/purchases/{order_id}")).await
+}
+
+/// `GET /me/purchases`.
+pub async fn my_purchases() -> Result<Vec<PurchaseView>, ApiError> {
+    get("/me/purchases").await
+}
+
+/// `GET /admin/packages`: all packages, inactive ones too.
+pub async fn admin_packages() -> Result<Vec<PackageView>, ApiError> {
+    get("/admin/packages").await
+}
+
+/// `POST /admin/packages`.
+pub async fn create_package(input: &PackageInput) -> Result<PackageView, ApiError> {
+    post("/admin/packages", input).await
+}
+
+/// `PUT /admin/packages/{id}`.
+pub async fn update_package(id: &str, input: &PackageInput) -> Result<PackageView, ApiError> {
+    let path = format!("/admin/packages/{id}");
+    decode(send_json(Request::put(&format!("{BASE}{path}")), input).await?).await
+}
+
+/// `DELETE /admin/packages/{id}`: deleted, or deactivated when it has purchases.
+pub async fn delete_package(id: &str) -> Result<PackageRemoved, ApiError> {
+    let path = format!("/admin/packages/{id}");
+    decode(send(Request::delete(&format!("{BASE}{path}"))).await?).await
+}
+
+/// Filters of the transaction list (dates `YYYY-MM-DD`, inclusive).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransactionFilter {
+    pub status: Option<PurchaseStatus>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub user_id: Option<String>,
+    pub package_id: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// `GET /admin/purchases`: transactions and totals.
+pub async fn transactions(f: &TransactionFilter) -> Result<TransactionList, ApiError> {
+    let mut q: Vec<(&str, String)> = Vec::new();
+    if let Some(s) = f.status {
+        q.push(("status", s.as_str().to_owned()));
+    }
+    for (k, v) in [
+        ("from", &f.from),
+        ("to", &f.to),
+        ("user_id", &f.user_id),
+        ("package_id", &f.package_id),
+    ] {
+        if let Some(v) = v {
+            q.push((k, v.clone()));
+        }
+    }
+    if let Some(l) = f.limit {
+        q.push(("limit", l.to_string()));
+    }
+    if let Some(o) = f.offset {
+        q.push(("offset", o.to_string()));
+    }
+    let path = "/admin/purchases";
+    decode(send(Request::get(&format!("{BASE}{path}")).query(q)).await?).await
+}
+
+/// `GET /admin/purchases/{order_id}`: one transaction with its history.
+pub async fn transaction(order_id: &str) -> Result<TransactionDetail, ApiError> {
+    get(&format!("/admin/purchases/{order_id}")).await
+}
+
+/// `POST /admin/purchases/{order_id}/recheck`: ask Midtrans again now.
+pub async fn recheck_transaction(order_id: &str) -> Result<TransactionDetail, ApiError> {
+    post_empty(&format!("/admin/purchases/{order_id}/recheck")).await
 }

@@ -77,7 +77,7 @@ pub enum Verdict {
 pub enum StatusReply {
     /// Midtrans has no transaction yet (normal before a method is chosen).
     NotFound(Value),
-    Found(Fields, Value),
+    Found(Box<Fields>, Value),
 }
 
 fn text_of(v: &Value, key: &str) -> Option<String> {
@@ -311,7 +311,7 @@ impl MidtransClient {
             });
         }
         match Fields::of(&body) {
-            Some(f) if f.signed_with(&self.server_key) => Ok(StatusReply::Found(f, body)),
+            Some(f) if f.signed_with(&self.server_key) => Ok(StatusReply::Found(Box::new(f), body)),
             Some(_) => Err(MidtransError::Unavailable(
                 "status answer with a wrong signature".into(),
             )),

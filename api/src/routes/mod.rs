@@ -32,20 +32,20 @@ pub enum ApiTags {
 /// Title of the published contract.
 pub const TITLE: &str = "gerbang API";
 
+/// Every operation group of the API.
+pub type Apis = (
+    health::HealthApi,
+    auth::AuthApi,
+    me::MeApi,
+    captive::CaptiveApi,
+    admin::AdminApi,
+    client_errors::ClientErrorsApi,
+    payments::PaymentsApi,
+);
+
 /// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
 /// without a database.
-pub fn api_service() -> OpenApiService<
-    (
-        health::HealthApi,
-        auth::AuthApi,
-        me::MeApi,
-        captive::CaptiveApi,
-        admin::AdminApi,
-        client_errors::ClientErrorsApi,
-        payments::PaymentsApi,
-    ),
-    (),
-> {
+pub fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
             health::HealthApi,

@@ -142,6 +142,25 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
         );
         db::users::set_hotspot_password_if_missing(&tx, id, &sealed).await?;
     }
+    if db::payments::packages(&tx, false).await?.is_empty() {
+        for (name, price_idr, quota_bytes, validity_days) in [
+            ("Harian 1 GB", 5_000, Some(GIB), 1),
+            ("Mingguan 5 GB", 20_000, Some(5 * GIB), 7),
+            ("Bulanan 20 GB", 60_000, Some(20 * GIB), 30),
+            ("Tanpa Batas 7 Hari", 50_000, None, 7),
+        ] {
+            let input = shared_types::PackageInput {
+                name: name.into(),
+                price_idr,
+                quota_bytes,
+                validity_days,
+                router_profile: None,
+                active: true,
+                sort_order: 0,
+            };
+            db::payments::save_package(&tx, Uuid::now_v7(), &input, false).await?;
+        }
+    }
     db::audit::record(&tx, &Entry::cli("demo.seed").target("router", router_id)).await?;
     tx.commit().await?;
     Ok(())
