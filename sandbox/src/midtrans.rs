@@ -223,6 +223,18 @@ fn internal_error() -> Response {
     .into_response()
 }
 
+/// Basic auth with the server key, then the `down` switch; the mode for the rest.
+async fn gate(req: &Request, m: &Midtrans) -> Result<MidtransMode, Response> {
+    if !authorized(req) {
+        return Err(unauthorized());
+    }
+    let mode = m.mode().await;
+    if mode.down {
+        return Err(internal_error());
+    }
+    Ok(mode)
+}
+
 fn order_id_ok(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 50
@@ -524,13 +536,10 @@ fn host_of(req: &Request) -> String {
 #[handler]
 pub async fn snap_create(req: &Request, body: poem::Body, Data(fakes): Data<&Fakes>) -> Response {
     let m = &fakes.midtrans;
-    if !authorized(req) {
-        return unauthorized();
-    }
-    let mode = m.mode().await;
-    if mode.down {
-        return internal_error();
-    }
+    let mode = match gate(req, m).await {
+        Ok(mode) => mode,
+        Err(refused) => return refused,
+    };
     let bad = |msg: &str| error(StatusCode::BAD_REQUEST, &[msg]);
     let Ok(bytes) = body.into_bytes().await else {
         return bad("Request body is not valid");
@@ -634,13 +643,10 @@ pub async fn status_check(
     Data(fakes): Data<&Fakes>,
 ) -> Response {
     let m = &fakes.midtrans;
-    if !authorized(req) {
-        return unauthorized();
-    }
-    let mode = m.mode().await;
-    if mode.down {
-        return internal_error();
-    }
+    let mode = match gate(req, m).await {
+        Ok(mode) => mode,
+        Err(refused) => return refused,
+    };
     let order_id = {
         let orders = m.orders.lock().await;
         orders
