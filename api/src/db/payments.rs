@@ -397,17 +397,19 @@ pub async fn due_for_check(
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-/// Records that a check ran and schedules the next one `delay_seconds` later.
+/// Records that a check ran and schedules the next one: `base_seconds`
+/// doubled per check already made, at most `max_seconds`.
 pub async fn checked(
     db: &impl GenericClient,
     order_id: &str,
-    delay_seconds: i64,
+    base_seconds: f64,
+    max_seconds: f64,
 ) -> Result<(), tokio_postgres::Error> {
     db.execute(
         "update purchases set checks = checks + 1,
-             next_check_at = now() + make_interval(secs => $2)
+             next_check_at = now() + make_interval(secs => least($2 * power(2, least(checks, 16)), $3))
          where order_id = $1",
-        &[&order_id, &(delay_seconds as f64)],
+        &[&order_id, &base_seconds, &max_seconds],
     )
     .await?;
     Ok(())

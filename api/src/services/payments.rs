@@ -543,8 +543,8 @@ async fn credit(
 }
 
 /// Asks Midtrans for one order's status and applies it. With `close_stale`,
-/// an order Midtrans does not report as paid or pending-with-a-method that
-/// is past its expiry plus grace is closed as expired here.
+/// an order Midtrans does not report as paid that is past its expiry plus
+/// grace is closed as expired here.
 pub async fn check_order(
     state: &AppState,
     order_id: &str,
@@ -559,78 +559,56 @@ pub async fn check_order(
         StatusReply::Found(fields, body) => {
             let applied = apply(state, Source::StatusCheck, &fields, &body).await?;
             if close_stale && applied == Applied::Unchanged {
-                return expire_if_stale(state, order_id, &body).await;
+                return close_if_stale(state, order_id, None, true).await;
             }
             Ok(applied)
         }
         StatusReply::NotFound(body) => {
-            if close_stale {
-                return expire_if_stale(state, order_id, &body).await;
-            }
-            record_not_found(state, order_id, &body).await?;
-            Ok(Applied::Unchanged)
+            close_if_stale(state, order_id, Some(&body), close_stale).await
         }
     }
 }
 
-async fn record_not_found(state: &AppState, order_id: &str, body: &Value) -> Result<(), ApiError> {
-    let db = state.db.get().await?;
-    let p = db::payments::purchase(&db, order_id, false).await?;
-    db::payments::record_event(
-        &db,
-        &Event {
-            purchase_id: p.map(|p| p.id),
-            order_id,
-            source: Source::StatusCheck.as_str(),
-            transaction_status: None,
-            status_code: Some("404"),
-            outcome: "not_found",
-            body,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Closes a still-pending order that is past expiry plus grace.
-async fn expire_if_stale(
+/// Records a not-found answer (`not_found`, when given) and, with `close`,
+/// closes a still-pending order that is past expiry plus grace. One transaction.
+async fn close_if_stale(
     state: &AppState,
     order_id: &str,
-    body: &Value,
+    not_found: Option<&Value>,
+    close: bool,
 ) -> Result<Applied, ApiError> {
     let grace = Duration::seconds(state.settings.midtrans.expire_grace_seconds as i64);
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    let Some(p) = db::payments::purchase(&tx, order_id, true).await? else {
-        return Ok(Applied::UnknownOrder);
-    };
-    let stale =
-        p.status == PurchaseStatus::Pending && p.expires_at + grace <= OffsetDateTime::now_utc();
-    let outcome = if stale {
-        "expired_locally"
-    } else {
-        "unchanged"
-    };
-    if body.get("signature_key").is_none() {
-        // The not-found answer was not recorded by `apply`.
+    let purchase = db::payments::purchase(&tx, order_id, true).await?;
+    let stale = close
+        && purchase.as_ref().is_some_and(|p| {
+            p.status == PurchaseStatus::Pending && p.expires_at + grace <= OffsetDateTime::now_utc()
+        });
+    if let Some(body) = not_found {
+        let outcome = if stale {
+            "expired_locally"
+        } else {
+            "not_found"
+        };
         db::payments::record_event(
             &tx,
             &Event {
-                purchase_id: Some(p.id),
+                purchase_id: purchase.as_ref().map(|p| p.id),
                 order_id,
                 source: Source::StatusCheck.as_str(),
                 transaction_status: None,
                 status_code: Some("404"),
-                outcome: if stale { outcome } else { "not_found" },
+                outcome,
                 body,
             },
         )
         .await?;
     }
-    if !stale {
+    let Some(p) = purchase.filter(|_| stale) else {
         tx.commit().await?;
         return Ok(Applied::Unchanged);
-    }
+    };
     db::payments::update_from_gateway(
         &tx,
         p.id,
@@ -665,8 +643,7 @@ pub async fn reconcile_pending(state: &AppState) -> anyhow::Result<usize> {
         db::payments::due_for_check(&db, 100).await?
     };
     for order_id in &due {
-        let result = check_order(state, order_id, true).await;
-        if let Err(e) = &result {
+        if let Err(e) = check_order(state, order_id, true).await {
             tracing::warn!(
                 order_id,
                 error = format!("{e:?}"),
@@ -674,15 +651,13 @@ pub async fn reconcile_pending(state: &AppState) -> anyhow::Result<usize> {
             );
         }
         let db = state.db.get().await?;
-        let checks = db::payments::purchase(&db, order_id, false)
-            .await?
-            .map_or(0, |p| p.checks);
-        let delay = s
-            .recheck_after_seconds
-            .max(1)
-            .saturating_mul(1 << checks.clamp(0, 16))
-            .min(s.recheck_max_seconds.max(1));
-        db::payments::checked(&db, order_id, delay as i64).await?;
+        db::payments::checked(
+            &db,
+            order_id,
+            s.recheck_after_seconds.max(1) as f64,
+            s.recheck_max_seconds.max(1) as f64,
+        )
+        .await?;
     }
     Ok(due.len())
 }
