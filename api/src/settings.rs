@@ -70,6 +70,16 @@ pub struct Settings {
     pub routers: RouterSettings,
     pub quota: QuotaSettings,
     pub midtrans: MidtransSettings,
+    pub portal: PortalSettings,
+}
+
+/// What the portal shows before login.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PortalSettings {
+    /// The facility's name in the portal header.
+    pub facility_name: String,
+    /// Whom a blocked or deactivated resident should contact.
+    pub contact: String,
 }
 
 /// Keys for sealing recoverable secrets (integrations.md §9).
@@ -145,6 +155,8 @@ pub struct TurnstileSettings {
     pub base_url: String,
     pub secret: Secret,
     pub site_key: String,
+    /// The widget script the portal loads (explicit rendering).
+    pub script_url: String,
     pub hostnames: Vec<String>,
     pub action: String,
     pub allow_test_keys: bool,

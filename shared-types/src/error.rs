@@ -31,6 +31,12 @@ pub enum ErrorCode {
     AlreadyRegistered,
     /// A payment notification does not match the order we created (amount or currency).
     PaymentMismatch,
+    /// The code was right, but the account is blocked (`details.reason`, `details.contact`).
+    AccountBlocked,
+    /// The code was right, but the registration still waits for an admin.
+    AccountPending,
+    /// The code was right, but the account has been deactivated (`details.contact`).
+    AccountInactive,
     /// The request body uses a content type this endpoint does not accept.
     UnsupportedMediaType,
     /// The request body is larger than the server accepts.
@@ -55,7 +61,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, in declaration order (used by tests and the SPA's string table).
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidParameter,
         ErrorCode::ValidationFailed,
@@ -67,6 +73,9 @@ impl ErrorCode {
         ErrorCode::DeviceTaken,
         ErrorCode::AlreadyRegistered,
         ErrorCode::PaymentMismatch,
+        ErrorCode::AccountBlocked,
+        ErrorCode::AccountPending,
+        ErrorCode::AccountInactive,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
@@ -93,6 +102,9 @@ impl ErrorCode {
             ErrorCode::DeviceTaken => "device_taken",
             ErrorCode::AlreadyRegistered => "already_registered",
             ErrorCode::PaymentMismatch => "payment_mismatch",
+            ErrorCode::AccountBlocked => "account_blocked",
+            ErrorCode::AccountPending => "account_pending",
+            ErrorCode::AccountInactive => "account_inactive",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -113,7 +125,10 @@ impl ErrorCode {
                 400
             }
             ErrorCode::Unauthorized | ErrorCode::OtpInvalid => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden
+            | ErrorCode::AccountBlocked
+            | ErrorCode::AccountPending
+            | ErrorCode::AccountInactive => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict | ErrorCode::DeviceTaken | ErrorCode::AlreadyRegistered => 409,

@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod payments;
 pub mod phone;
+pub mod portal;
 
 pub use access::{AccessFacts, AccessStatus};
 pub use auth::*;
@@ -25,3 +26,4 @@ pub use payments::{
     PackageView, PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView,
     TransactionDetail, TransactionList, TransactionTotals, TransactionView,
 };
+pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};

@@ -3,12 +3,12 @@
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use shared_types::{
-    BlockUser, CaptiveInfo, ClientErrorReceipt, Connected, Deleted, DevicePatch, DeviceView,
-    ErrorCode, ErrorEnvelope, LoginResult, NewClientError, NewPurchase, OtpRequest, OtpRequested,
-    OtpVerify, PackageInput, PackageRemoved, PackageView, PasswordLogin, PurchaseCreated,
-    PurchaseStatus, PurchaseView, Readiness, RegisterRequest, Registered, Registration,
-    RejectRegistration, RouterDrift, SessionConsume, StatusView, TransactionDetail,
-    TransactionList, UserAccess, UserView,
+    BlockUser, BrowserLink, CaptiveInfo, ClientErrorReceipt, Connected, Deleted, DevicePatch,
+    DeviceView, ErrorCode, ErrorEnvelope, LoginResult, NewClientError, NewPurchase, OtpRequest,
+    OtpRequested, OtpVerify, PackageInput, PackageRemoved, PackageView, PasswordLogin,
+    PortalConfig, PurchaseCreated, PurchaseStatus, PurchaseView, Readiness, RegisterRequest,
+    Registered, Registration, RejectRegistration, RouterDrift, SessionConsume, StatusView,
+    TransactionDetail, TransactionList, UsageHistory, UserAccess, UserView,
 };
 
 /// Base path of the versioned API.
@@ -196,6 +196,28 @@ pub async fn delete_device(id: &str) -> Result<(), ApiError> {
 /// `POST /me/devices/current/connect`: server-side hotspot login of this device.
 pub async fn connect_current_device() -> Result<Connected, ApiError> {
     post_empty("/me/devices/current/connect").await
+}
+
+/// `GET /portal`: public portal settings; with the router's `$(mac)`, whether it is randomized.
+pub async fn portal_config(mac: Option<&str>) -> Result<PortalConfig, ApiError> {
+    let path = "/portal";
+    let mut req = Request::get(&format!("{BASE}{path}"));
+    if let Some(mac) = mac {
+        req = req.query([("mac", mac)]);
+    }
+    decode(send(req).await?).await
+}
+
+/// `GET /me/usage`: daily usage for the last `days` days.
+pub async fn my_usage(days: u32) -> Result<UsageHistory, ApiError> {
+    let path = "/me/usage";
+    decode(send(Request::get(&format!("{BASE}{path}")).query([("days", days.to_string())])).await?)
+        .await
+}
+
+/// `POST /me/browser-link`: a fresh one-time link for the main browser.
+pub async fn browser_link() -> Result<BrowserLink, ApiError> {
+    post_empty("/me/browser-link").await
 }
 
 /// `GET /captive`: RFC 8908 state of this client.

@@ -105,6 +105,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         (Lang::Id, DeviceTaken) => "Perangkat ini terdaftar pada akun lain. Hubungi petugas.",
         (Lang::Id, AlreadyRegistered) => "Nomor ini sudah terdaftar. Silakan masuk.",
         (Lang::Id, PaymentMismatch) => "Data pembayaran tidak cocok dengan pesanan.",
+        (Lang::Id, AccountBlocked) => "Akun Anda diblokir.",
+        (Lang::Id, AccountPending) => "Pendaftaran Anda masih menunggu persetujuan petugas.",
+        (Lang::Id, AccountInactive) => "Akun Anda sedang tidak aktif.",
         (Lang::Id, UnsupportedMediaType | PayloadTooLarge) => {
             "Permintaan ditolak server. Muat ulang halaman lalu coba lagi."
         }
@@ -134,6 +137,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         (Lang::En, DeviceTaken) => "This device belongs to another account. Ask an officer.",
         (Lang::En, AlreadyRegistered) => "This number is already registered. Please sign in.",
         (Lang::En, PaymentMismatch) => "The payment does not match the order.",
+        (Lang::En, AccountBlocked) => "Your account is blocked.",
+        (Lang::En, AccountPending) => "Your registration is still waiting for an officer's approval.",
+        (Lang::En, AccountInactive) => "Your account is not active.",
         (Lang::En, UnsupportedMediaType | PayloadTooLarge) => {
             "The server refused the request. Reload the page and try again."
         }

@@ -144,3 +144,25 @@ pub async fn delete_ledger_older_than(
         .await?;
     db.execute(&stmt, &[&(days as i32)]).await
 }
+
+/// Daily usage of one user for the last `days` days up to today (in
+/// `time_zone`), oldest first, days without traffic as 0.
+pub async fn daily(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    days: i32,
+    time_zone: &str,
+) -> Result<Vec<(String, i64)>, tokio_postgres::Error> {
+    let rows = db
+        .query(
+            "with today as (select (now() at time zone $3)::date as d)
+             select to_char(g.day, 'YYYY-MM-DD'), coalesce(u.bytes, 0)::bigint
+             from today,
+                  generate_series(today.d - ($2::int - 1), today.d, interval '1 day') as g(day)
+             left join usage_daily u on u.user_id = $1 and u.day = g.day::date
+             order by g.day",
+            &[&user_id, &days, &time_zone],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -6,25 +6,16 @@ use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
-/// What decides whether a phone may log in.
-pub struct LoginState {
-    pub approved: bool,
-    pub active: bool,
-    pub blocked: bool,
-}
-
-pub async fn login_state(
+/// Whether a phone number belongs to an account that may be sent a login
+/// code: any registered account except a rejected registration.
+pub async fn may_receive_code(
     db: &impl GenericClient,
     phone: &str,
-) -> Result<Option<LoginState>, tokio_postgres::Error> {
+) -> Result<bool, tokio_postgres::Error> {
     let stmt = db
-        .prepare_cached("select approval = 'approved', active, blocked from users where phone = $1")
+        .prepare_cached("select 1 from users where phone = $1 and approval <> 'rejected'")
         .await?;
-    Ok(db.query_opt(&stmt, &[&phone]).await?.map(|r| LoginState {
-        approved: r.get(0),
-        active: r.get(1),
-        blocked: r.get(2),
-    }))
+    Ok(db.query_opt(&stmt, &[&phone]).await?.is_some())
 }
 
 /// The columns every [`User`] query selects.

@@ -1,6 +1,6 @@
 use poem::web::Data;
-use poem_openapi::{payload::Json, ApiResponse, OpenApi};
-use shared_types::CaptiveInfo;
+use poem_openapi::{param::Query, payload::Json, ApiResponse, OpenApi};
+use shared_types::{CaptiveInfo, PortalConfig};
 
 use super::ApiTags;
 use crate::{
@@ -33,5 +33,17 @@ impl CaptiveApi {
     ) -> ApiResult<CaptiveResponse> {
         let info = captive::info(&state, auth.as_ref(), client.0).await?;
         Ok(CaptiveResponse::Ok(Json(info), "private, no-store".into()))
+    }
+
+    /// Public settings of the portal: facility name, whom to contact, the Turnstile
+    /// widget, whether packages are on sale; with `mac` (the router's `$(mac)`),
+    /// whether that MAC is randomized so the portal can warn before the OTP step.
+    #[oai(path = "/portal", method = "get", operation_id = "get_portal_config")]
+    async fn portal(
+        &self,
+        state: Data<&AppState>,
+        mac: Query<Option<String>>,
+    ) -> ApiResult<Json<PortalConfig>> {
+        Ok(Json(captive::portal(&state, mac.0.as_deref()).await?))
     }
 }

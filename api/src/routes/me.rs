@@ -1,6 +1,12 @@
 use poem::web::Data;
-use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
-use shared_types::{Connected, DevicePatch, DeviceView, StatusView, UserView};
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    ApiResponse, OpenApi,
+};
+use shared_types::{
+    BrowserLink, Connected, DevicePatch, DeviceView, StatusView, UsageHistory, UserView,
+};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -13,6 +19,10 @@ use crate::{
 };
 
 pub struct MeApi;
+
+fn default_days() -> u32 {
+    7
+}
 
 #[derive(ApiResponse)]
 pub enum DeletedResponse {
@@ -33,6 +43,33 @@ impl MeApi {
     #[oai(path = "/me/status", method = "get", operation_id = "get_my_status")]
     async fn status(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<StatusView>> {
         Ok(Json(login::my_status(&state, &auth).await?))
+    }
+
+    /// Daily usage for the last `days` days (default 7, at most 90), oldest first,
+    /// in the facility's time zone; days without traffic are 0.
+    #[oai(path = "/me/usage", method = "get", operation_id = "get_my_usage")]
+    async fn usage(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        #[oai(default = "default_days")] days: Query<u32>,
+    ) -> ApiResult<Json<UsageHistory>> {
+        Ok(Json(login::my_usage(&state, &auth, days.0).await?))
+    }
+
+    /// A fresh one-time link (valid once, 2 minutes) that opens this session in the
+    /// phone's main browser, for when the captive pop-up closes.
+    #[oai(
+        path = "/me/browser-link",
+        method = "post",
+        operation_id = "create_browser_link"
+    )]
+    async fn browser_link(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> ApiResult<Json<BrowserLink>> {
+        Ok(Json(login::browser_link(&state, &auth).await?))
     }
 
     /// The person's devices, most recently seen first; `current` marks this session's.

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use shared_types::{AccessStatus, CaptiveInfo};
+use shared_types::{AccessStatus, CaptiveInfo, PortalConfig};
 use time::OffsetDateTime;
 
 use crate::{db, error::ApiError, http::auth::Auth, state::AppState};
@@ -48,9 +48,29 @@ pub async fn info(
         },
         bytes_remaining: (open && status != AccessStatus::Unlimited)
             .then(|| user.facts().remaining_bytes()),
-        can_extend_session: {
-            let db = state.db.get().await?;
-            crate::db::payments::any_active_package(&db).await?
-        },
+        can_extend_session: db::payments::any_active_package(&db).await?,
+    })
+}
+
+/// `GET /portal`: what the portal shows before login. `mac` is the router's
+/// `$(mac)` from the captive redirect; only its form is judged (randomized or
+/// not), nothing is looked up, so the answer reveals nothing about accounts.
+pub async fn portal(state: &AppState, mac: Option<&str>) -> Result<PortalConfig, ApiError> {
+    let s = &state.settings;
+    let packages_on_sale = {
+        let db = state.db.get().await?;
+        db::payments::any_active_package(&db).await?
+    };
+    Ok(PortalConfig {
+        facility_name: s.portal.facility_name.clone(),
+        contact: s.portal.contact.clone(),
+        turnstile_site_key: s.turnstile.site_key.clone(),
+        turnstile_script_url: s.turnstile.script_url.clone(),
+        turnstile_action_otp: s.turnstile.action.clone(),
+        turnstile_action_register: crate::services::registration::TURNSTILE_ACTION.into(),
+        packages_on_sale,
+        randomized_mac: mac
+            .filter(|m| m.parse::<routeros::Mac>().is_ok())
+            .map(db::devices::is_randomized),
     })
 }

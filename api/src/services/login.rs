@@ -5,8 +5,8 @@
 use std::net::IpAddr;
 
 use shared_types::{
-    Connected, DeviceView, ErrorCode, HotspotClient, LoginResult, OtpVerify, PasswordLogin,
-    StatusView, UserView,
+    access::format_bytes, BrowserLink, Connected, DeviceView, ErrorCode, HotspotClient,
+    LoginResult, OtpVerify, PasswordLogin, StatusView, UsageDay, UsageHistory, UserView,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -53,6 +53,24 @@ impl From<HotspotError> for ApiError {
     }
 }
 
+/// Why an account that proved its number cannot log in, with whom to contact.
+fn account_refusal(state: &AppState, user: &User) -> ApiError {
+    let contact = state.settings.portal.contact.clone();
+    if user.blocked {
+        ApiError::new(ErrorCode::AccountBlocked, "the account is blocked")
+            .with_detail("reason", user.blocked_reason.clone().unwrap_or_default())
+            .with_detail("contact", contact)
+    } else if user.approval != "approved" {
+        ApiError::new(
+            ErrorCode::AccountPending,
+            "the registration waits for approval",
+        )
+    } else {
+        ApiError::new(ErrorCode::AccountInactive, "the account is deactivated")
+            .with_detail("contact", contact)
+    }
+}
+
 fn device_taken() -> ApiError {
     ApiError::new(
         ErrorCode::DeviceTaken,
@@ -77,10 +95,16 @@ pub async fn otp_login(
         let db = state.db.get().await?;
         db::users::by_phone(&db, &checked.phone).await?
     };
-    // Codes go only to usable accounts; one blocked since then gets the same answer as a wrong code.
-    let Some(user) = user.filter(User::may_log_in) else {
+    let Some(user) = user.filter(|u| u.approval != "rejected") else {
         return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
     };
+    // The right code proves the number is theirs: say why the account cannot go online.
+    if !user.may_log_in() {
+        if !otp::consume(state, &checked).await? {
+            return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
+        }
+        return Err(account_refusal(state, &user));
+    }
 
     // The router must vouch for the device before the code is spent.
     let mut handoff = None;
@@ -363,6 +387,42 @@ pub async fn my_status(state: &AppState, auth: &Auth) -> Result<StatusView, ApiE
     Ok(me_user(state, auth)
         .await?
         .status_view(OffsetDateTime::now_utc()))
+}
+
+/// Daily usage for the last `days` days (7 or 30 on the dashboard; 1–90 accepted).
+pub async fn my_usage(state: &AppState, auth: &Auth, days: u32) -> Result<UsageHistory, ApiError> {
+    if !(1..=90).contains(&days) {
+        return Err(
+            ApiError::new(ErrorCode::InvalidParameter, "days must be between 1 and 90")
+                .with_detail("parameter", "days"),
+        );
+    }
+    let db = state.db.get().await?;
+    let days: Vec<UsageDay> = db::usage::daily(
+        &db,
+        auth.user_id,
+        days as i32,
+        &state.settings.worker.time_zone,
+    )
+    .await?
+    .into_iter()
+    .map(|(day, bytes)| UsageDay { day, bytes })
+    .collect();
+    let total_bytes = days.iter().map(|d| d.bytes).sum();
+    Ok(UsageHistory {
+        days,
+        total_bytes,
+        total_text: format_bytes(total_bytes),
+    })
+}
+
+/// A fresh one-time link to this session for the phone's main browser.
+pub async fn browser_link(state: &AppState, auth: &Auth) -> Result<BrowserLink, ApiError> {
+    let token = sessions::new_handoff(state, auth.user_id, auth.device_id).await?;
+    Ok(BrowserLink {
+        url: sessions::handoff_url(state, &token),
+        expires_in_seconds: state.settings.session.handoff_ttl_seconds as u32,
+    })
 }
 
 pub async fn my_devices(state: &AppState, auth: &Auth) -> Result<Vec<DeviceView>, ApiError> {

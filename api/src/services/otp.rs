@@ -264,7 +264,9 @@ pub async fn request(
     }
     let resend_after = seconds.max(1) as u32;
 
-    // The answer is the same for every number; only known, usable accounts get a code.
+    // The answer is the same for every number; only registered numbers get a code.
+    // Blocked, deactivated and pending accounts get one too: the code proves the
+    // number is theirs, and verifying it tells them why they cannot go online.
     if may_receive_code(state, &phone).await? {
         let challenge = Uuid::now_v7();
         let code = new_code();
@@ -303,9 +305,7 @@ pub async fn request(
 
 async fn may_receive_code(state: &AppState, phone: &str) -> Result<bool, OtpError> {
     let client = state.db.get().await?;
-    Ok(crate::db::users::login_state(&client, phone)
-        .await?
-        .is_some_and(|u| u.approved && u.active && !u.blocked))
+    Ok(crate::db::users::may_receive_code(&client, phone).await?)
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ use crate::{
     state::AppState,
 };
 
+/// The Turnstile action of the registration form's widget.
+pub const TURNSTILE_ACTION: &str = "register";
+
 fn hierarchy_error(message: &str, field: &str) -> ApiError {
     ApiError::new(ErrorCode::ValidationFailed, message)
         .with_detail("fields", serde_json::json!({ field: ["hierarchy"] }))
@@ -67,7 +70,7 @@ pub async fn register(
     // Strangers can call this: the same Turnstile check as the OTP request, for its own action.
     state
         .turnstile
-        .verify_action(&req.turnstile_token, ip, "register")
+        .verify_action(&req.turnstile_token, ip, TURNSTILE_ACTION)
         .await
         .map_err(OtpError::from)?;
 

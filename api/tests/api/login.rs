@@ -348,23 +348,13 @@ async fn register_approve_request_verify_and_the_form_post_puts_the_phone_online
             .await;
     assert!(notice[0].message.contains("Budi Santoso"), "{notice:?}");
 
-    // A pending number gets no code.
-    let t = w.token("otp_request").await;
-    let resp = w
-        .app
-        .post_json(
-            "/api/v1/auth/otp/request",
-            &json!({"phone": PHONE, "turnstile_token": t}),
-        )
-        .await;
-    assert_eq!(resp.status(), 202);
-    assert!(w
-        .sb
-        .fakes
-        .fonnte
-        .messages_to(Some("6281234567890"), Duration::ZERO)
-        .await
-        .is_empty());
+    // A pending number gets a code; verifying it says the registration waits.
+    let code = w.code_for(PHONE).await;
+    let (status, env) = envelope(w.verify(PHONE, &code, None).await).await;
+    assert_eq!(
+        (status, env["code"].as_str().unwrap()),
+        (403, "account_pending")
+    );
 
     // 2. The admin approves it.
     let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
@@ -1159,5 +1149,185 @@ async fn the_same_code_sent_twice_at_once_logs_in_only_once() {
     statuses.sort();
     assert_eq!(statuses, [200, 401]);
     assert_eq!(w.app.count("sessions").await, 1);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn blocked_pending_and_deactivated_accounts_learn_why_once_the_code_proves_the_number() {
+    let w = World::start(|s| s.portal.contact = "petugas blok A".into()).await;
+    let cases = [
+        (
+            "+6281311110001",
+            "update users set blocked = true, blocked_reason = 'Pelanggaran tata tertib' where id = $1",
+            "account_blocked",
+            Some("Pelanggaran tata tertib"),
+        ),
+        (
+            "+6281311110002",
+            "update users set approval = 'pending' where id = $1",
+            "account_pending",
+            None,
+        ),
+        (
+            "+6281311110003",
+            "update users set active = false where id = $1",
+            "account_inactive",
+            None,
+        ),
+    ];
+    for (phone, sql, expected, reason) in cases {
+        let id = w.resident(phone).await;
+        w.app.db().await.execute(sql, &[&id]).await.unwrap();
+        let code = w.code_for(phone).await;
+        let resp = w.verify(phone, &code, None).await;
+        assert!(
+            resp.headers().get("set-cookie").is_none(),
+            "{phone}: no session"
+        );
+        let (status, env) = envelope(resp).await;
+        assert_eq!((status, env["code"].as_str().unwrap()), (403, expected));
+        assert_eq!(env["details"]["reason"].as_str(), reason, "{phone}");
+        if expected != "account_pending" {
+            assert_eq!(env["details"]["contact"], "petugas blok A");
+        }
+        // The code was spent: a second try is a wrong code, not the account's state.
+        let (status, env) = envelope(w.verify(phone, &code, None).await).await;
+        assert_eq!(
+            (status, env["code"].as_str().unwrap()),
+            (401, "otp_invalid")
+        );
+    }
+    assert_eq!(
+        w.app
+            .db()
+            .await
+            .query_one("select count(*) from sessions", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        0
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn portal_config_usage_history_and_a_fresh_browser_link() {
+    let w = World::start(|s| {
+        s.portal.facility_name = "Lapas Contoh".into();
+        s.turnstile.script_url = "https://challenges.example/turnstile/v0/api.js".into();
+    })
+    .await;
+    let portal: Value = w
+        .app
+        .get("/api/v1/portal?mac=DA:A1:19:00:00:01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(portal["facility_name"], "Lapas Contoh");
+    assert_eq!(portal["randomized_mac"], true);
+    assert_eq!(portal["turnstile_action_otp"], "otp_request");
+    assert_eq!(portal["turnstile_action_register"], "register");
+    assert_eq!(
+        portal["turnstile_script_url"],
+        "https://challenges.example/turnstile/v0/api.js"
+    );
+    assert_eq!(portal["packages_on_sale"], false);
+    let plain: Value = w
+        .app
+        .get("/api/v1/portal?mac=00:1A:2B:3C:4D:5E")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plain["randomized_mac"], false);
+    let none: Value = w
+        .app
+        .get("/api/v1/portal?mac=nonsense")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none["randomized_mac"].is_null());
+
+    let id = w.resident(PHONE).await;
+    // Two days of usage in the facility's time zone: today and four days ago.
+    w.app
+        .db()
+        .await
+        .execute(
+            "insert into usage_daily (user_id, day, bytes) values
+               ($1, (now() at time zone 'Asia/Makassar')::date, 1073741824),
+               ($1, (now() at time zone 'Asia/Makassar')::date - 4, 536870912),
+               ($1, (now() at time zone 'Asia/Makassar')::date - 40, 7)",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    let code = w.code_for(PHONE).await;
+    let c = Cookies::from(&w.verify(PHONE, &code, None).await);
+    let week: Value = get_json(&w.app, "/api/v1/me/usage", &c).await;
+    let days = week["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    let bytes: Vec<i64> = days.iter().map(|d| d["bytes"].as_i64().unwrap()).collect();
+    assert_eq!(bytes, [0, 0, 536_870_912, 0, 0, 0, 1_073_741_824]);
+    assert_eq!(week["total_bytes"], 1_610_612_736i64);
+    assert_eq!(week["total_text"], "1,5 GB");
+    assert!(days[0]["day"].as_str().unwrap() < days[6]["day"].as_str().unwrap());
+    let month: Value = get_json(&w.app, "/api/v1/me/usage?days=30", &c).await;
+    assert_eq!(month["days"].as_array().unwrap().len(), 30);
+    assert_eq!(month["total_bytes"], 1_610_612_736i64);
+    let (status, env) = envelope(
+        authed(&w.app, reqwest::Method::GET, "/api/v1/me/usage?days=91", &c)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, env["code"].as_str().unwrap()),
+        (400, "invalid_parameter")
+    );
+
+    // A fresh link opens the same account once.
+    let link: Value = authed(&w.app, reqwest::Method::POST, "/api/v1/me/browser-link", &c)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = link["url"].as_str().unwrap();
+    let token = url.split("#token=").nth(1).expect("a token fragment");
+    assert!(url.starts_with("http://portal.test/buka#token="), "{url}");
+    assert_eq!(link["expires_in_seconds"], 120);
+    let consume = |t: String| {
+        let w = &w;
+        async move {
+            w.app
+                .http
+                .post(w.app.url("/api/v1/auth/session/consume"))
+                .header("X-Requested-With", "fetch")
+                .json(&json!({ "token": t }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = consume(token.to_owned()).await;
+    assert_eq!(first.status(), 200);
+    let body: Value = first.json().await.unwrap();
+    assert_eq!(body["user"]["phone"], PHONE);
+    assert_eq!(consume(token.to_owned()).await.status(), 401);
+    // Without a session there is no link.
+    let resp = w
+        .app
+        .http
+        .post(w.app.url("/api/v1/me/browser-link"))
+        .header("X-Requested-With", "fetch")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
     w.stop().await;
 }

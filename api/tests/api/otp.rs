@@ -14,7 +14,7 @@ async fn setup(configure: impl FnOnce(&mut api::settings::Settings)) -> (TestApp
     let World { app, sb, .. } = World::start(configure).await;
     for (phone, approval, blocked) in [
         (KNOWN, "approved", false),
-        ("+6281299990000", "approved", true),
+        ("+6281299990000", "rejected", false),
     ] {
         app.db()
             .await
@@ -79,7 +79,7 @@ async fn a_registered_number_receives_a_code_that_is_stored_only_as_an_hmac() {
 }
 
 #[tokio::test]
-async fn unknown_and_blocked_numbers_get_the_same_answer_and_no_message() {
+async fn unknown_and_rejected_numbers_get_the_same_answer_and_no_message() {
     let (app, sb) = setup(|_| {}).await;
     for phone in ["081311112222", "+6281299990000"] {
         let t = mint_token(&sb, "otp_request").await;
