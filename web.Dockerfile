@@ -9,7 +9,9 @@ RUN v=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}
     && cargo install wasm-bindgen-cli --version "$v" --locked \
     && cargo install trunk --version '~0.21' --locked
 COPY . .
-RUN trunk build --release && bash nginx/gen-csp.sh dist/index.html > /csp.conf
+RUN trunk build --release \
+    && trunk build --release true --dist dist/captive --public-url /captive/ web/captive.html \
+    && bash nginx/gen-csp.sh dist/index.html dist/captive/index.html > /csp.conf
 
 FROM nginx:1.27-alpine
 COPY nginx/nginx.conf /etc/nginx/nginx.conf

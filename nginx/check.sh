@@ -12,7 +12,9 @@ sed "s#/etc/nginx/gerbang/#$tmp/gerbang/#g" "$here/site.conf" > "$tmp/gerbang/si
 cp "$here/test/upstream.conf" "$tmp/gerbang/upstream.conf"
 index="$here/../dist/index.html"
 if [ -f "$index" ]; then
-  bash "$here/gen-csp.sh" "$index" > "$tmp/gerbang/csp.conf"
+  pages=("$index")
+  [ -f "$here/../dist/captive/index.html" ] && pages+=("$here/../dist/captive/index.html")
+  bash "$here/gen-csp.sh" "${pages[@]}" > "$tmp/gerbang/csp.conf"
 else
   printf '<script type="module">x</script>' > "$tmp/index.html"
   bash "$here/gen-csp.sh" "$tmp/index.html" > "$tmp/gerbang/csp.conf"

@@ -3,16 +3,19 @@
 # Trunk's loader is an inline module script; its sha256 is allowed, nothing
 # else inline. Turnstile's script and iframe come from challenges.cloudflare.com;
 # forms may post to the router's hotspot login URL (http: on the LAN).
-# Usage: nginx/gen-csp.sh dist/index.html > csp.conf
+# Usage: nginx/gen-csp.sh dist/index.html [dist/captive/index.html …] > csp.conf
 set -euo pipefail
-index="${1:?usage: gen-csp.sh path/to/index.html}"
-hashes=$(python3 - "$index" <<'PY'
+[ $# -ge 1 ] || { echo "usage: gen-csp.sh path/to/index.html [more.html …]" >&2; exit 2; }
+hashes=$(python3 - "$@" <<'PY'
 import base64, hashlib, re, sys
-html = open(sys.argv[1], encoding="utf-8").read()
 out = []
-for m in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S):
-    digest = hashlib.sha256(m.group(1).encode("utf-8")).digest()
-    out.append("'sha256-%s'" % base64.b64encode(digest).decode())
+for path in sys.argv[1:]:
+    html = open(path, encoding="utf-8").read()
+    for m in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S):
+        digest = hashlib.sha256(m.group(1).encode("utf-8")).digest()
+        h = "'sha256-%s'" % base64.b64encode(digest).decode()
+        if h not in out:
+            out.append(h)
 print(" ".join(out))
 PY
 )

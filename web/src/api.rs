@@ -29,6 +29,31 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// `details.<key>` of an envelope, as text.
+    pub fn detail(&self, key: &str) -> Option<String> {
+        match self {
+            ApiError::Api { envelope, .. } => envelope
+                .details
+                .get(key)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before retrying (`details.retry_after_seconds` of a 429).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Api { envelope, .. } => envelope
+                .details
+                .get("retry_after_seconds")
+                .and_then(|v| v.as_u64())
+                .map(|s| s.min(3600) as u32),
+            _ => None,
+        }
+    }
+
     /// The stable code to translate for the user.
     pub fn code(&self) -> ErrorCode {
         match self {

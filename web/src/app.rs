@@ -6,26 +6,29 @@ use leptos_router::{
 
 use crate::{
     components::header::Header,
-    i18n::Lang,
-    pages::{not_found::NotFound, status::StatusPage},
+    pages::{
+        captive::CaptiveEntry, home::HomePage, not_found::NotFound, open_link::OpenLinkPage,
+        packages::PackagesPage, payment::PaymentPage, register::RegisterPage, status::StatusPage,
+    },
+    state::Ctx,
 };
 
-/// The application shell: language context, header and routes.
+/// The application shell: shared state, header and routes.
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::default());
-    provide_context(lang);
-    Effect::new(move |_| {
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", lang.get().tag());
-        }
-    });
+    Ctx::start();
     view! {
-        <Header lang=lang/>
+        <Header/>
         <Router>
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=StatusPage/>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/captive") view=CaptiveEntry/>
+                    <Route path=path!("/buka") view=OpenLinkPage/>
+                    <Route path=path!("/daftar") view=RegisterPage/>
+                    <Route path=path!("/paket") view=PackagesPage/>
+                    <Route path=path!("/bayar/:order_id") view=PaymentPage/>
+                    <Route path=path!("/status") view=StatusPage/>
                 </Routes>
             </main>
         </Router>

@@ -87,6 +87,23 @@ pub static EN: Strings = Strings {
     back_home: "Back to the home page",
 };
 
+/// One piece of text in both languages, for the current one.
+pub fn tr(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+/// A reactive text in both languages: `t!(lang, "Indonesia", "English")`.
+#[macro_export]
+macro_rules! t {
+    ($lang:expr, $id:expr, $en:expr) => {{
+        let lang = $lang;
+        move || $crate::i18n::tr(lang.get(), $id, $en)
+    }};
+}
+
 /// What to tell a person for an API error code.
 pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
     use ErrorCode::*;
@@ -138,7 +155,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         (Lang::En, AlreadyRegistered) => "This number is already registered. Please sign in.",
         (Lang::En, PaymentMismatch) => "The payment does not match the order.",
         (Lang::En, AccountBlocked) => "Your account is blocked.",
-        (Lang::En, AccountPending) => "Your registration is still waiting for an officer's approval.",
+        (Lang::En, AccountPending) => {
+            "Your registration is still waiting for an officer's approval."
+        }
         (Lang::En, AccountInactive) => "Your account is not active.",
         (Lang::En, UnsupportedMediaType | PayloadTooLarge) => {
             "The server refused the request. Reload the page and try again."

@@ -9,3 +9,4 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod report;
+pub mod state;

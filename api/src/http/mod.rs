@@ -8,7 +8,7 @@ pub mod rate_limit;
 pub mod request_id;
 
 use poem::{
-    endpoint::{make_sync, StaticFilesEndpoint},
+    endpoint::{make_sync, StaticFileEndpoint, StaticFilesEndpoint},
     error::NotFoundError,
     get, handler,
     http::StatusCode,
@@ -33,6 +33,11 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics_text));
     if let Some(dir) = &state.settings.http.spa_dir {
+        // The captive entry is its own small bundle (see web/captive.html).
+        route = route.at(
+            "/captive",
+            StaticFileEndpoint::new(dir.join("captive").join("index.html")),
+        );
         route = route.nest(
             "/",
             StaticFilesEndpoint::new(dir)

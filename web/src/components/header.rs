@@ -1,13 +1,22 @@
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
+use crate::state::ctx;
 
-/// Top bar with the app name and the language toggle.
+/// Top bar with the facility's name and the language toggle.
 #[component]
-pub fn Header(lang: RwSignal<Lang>) -> impl IntoView {
+pub fn Header() -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    let name = move || {
+        c.portal
+            .get()
+            .and_then(|p| p.ok())
+            .map(|p| p.facility_name)
+            .unwrap_or_else(|| lang.get().t().app_name.to_owned())
+    };
     view! {
         <header>
-            <h1>{move || lang.get().t().app_name}</h1>
+            <h1><a href="/">{name}</a></h1>
             <button
                 type="button"
                 lang=move || lang.get().other().tag()

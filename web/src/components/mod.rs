@@ -1,3 +1,10 @@
 //! Reusable widgets.
 
+pub mod connect;
+pub mod format;
+pub mod handoff;
 pub mod header;
+pub mod login;
+pub mod notices;
+pub mod turnstile;
+pub mod usage_chart;

@@ -1,4 +1,11 @@
 //! One file per page.
 
+pub mod captive;
+pub mod dashboard;
+pub mod home;
 pub mod not_found;
+pub mod open_link;
+pub mod packages;
+pub mod payment;
+pub mod register;
 pub mod status;

@@ -1,10 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
-
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let lang = use_context::<RwSignal<Lang>>().expect("language context");
+    let lang = crate::state::ctx().lang;
     view! {
         <section class="card">
             <h2>{move || lang.get().t().not_found_title}</h2>

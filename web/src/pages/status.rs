@@ -9,7 +9,7 @@ use crate::{
 /// Shows whether the service and its dependencies are ready.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let lang = use_context::<RwSignal<Lang>>().expect("language context");
+    let lang = crate::state::ctx().lang;
     let health = LocalResource::new(api::health);
     view! {
         <section class="card" aria-live="polite" aria-busy=move || health.get().is_none().to_string()>

@@ -1,0 +1,270 @@
+//! Phone login: number → Turnstile → WhatsApp code → online.
+
+use leptos::{html, prelude::*, task::spawn_local};
+use shared_types::{
+    phone::normalize_id_mobile, AccessStatus, ErrorCode, HotspotHandoff, LoginResult, OtpRequest,
+    OtpVerify, PortalConfig,
+};
+
+use crate::{
+    api::{self, ApiError},
+    components::{
+        handoff::Handoff,
+        notices::{AccountRefused, RandomMacHelp},
+        turnstile::{Turnstile, TurnstileHandle},
+    },
+    i18n::{error_text, tr},
+    state::{ctx, Account, Ctx},
+    t,
+};
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Phone,
+    Code(String),
+    Online(Box<LoginResult>),
+    Refused(Box<ApiError>),
+}
+
+/// Seconds left on the resend countdown.
+fn start_countdown(left: RwSignal<u32>, seconds: u32) {
+    left.set(seconds);
+    if let Ok(handle) = set_interval_with_handle(
+        move || left.update(|s| *s = s.saturating_sub(1)),
+        std::time::Duration::from_secs(1),
+    ) {
+        // Stops itself once it reaches 0.
+        Effect::new(move |_| {
+            if left.get() == 0 {
+                handle.clear();
+            }
+        });
+    }
+}
+
+/// The whole login flow; `portal` decides the Turnstile widget.
+#[component]
+pub fn Login(portal: PortalConfig) -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    let step = RwSignal::new(Step::Phone);
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let resend_left = RwSignal::new(0u32);
+    let turnstile = TurnstileHandle::new();
+    let code_input = NodeRef::<html::Input>::new();
+
+    let request = move || {
+        error.set(None);
+        let typed = phone.get_untracked();
+        let Ok(e164) = normalize_id_mobile(&typed) else {
+            error.set(Some(
+                error_text(lang.get_untracked(), ErrorCode::InvalidPhone).into(),
+            ));
+            return;
+        };
+        let Some(token) = turnstile.take() else {
+            error.set(Some(
+                tr(
+                    lang.get_untracked(),
+                    "Tunggu verifikasi keamanan selesai.",
+                    "Wait for the security check to finish.",
+                )
+                .into(),
+            ));
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let r = api::request_otp(&OtpRequest {
+                phone: e164.clone(),
+                turnstile_token: token,
+            })
+            .await;
+            busy.set(false);
+            match r {
+                Ok(sent) => {
+                    code.set(String::new());
+                    step.set(Step::Code(e164));
+                    start_countdown(resend_left, sent.resend_after_seconds);
+                }
+                Err(e) => {
+                    if let Some(s) = e.retry_after() {
+                        start_countdown(resend_left, s);
+                    }
+                    error.set(Some(error_text(lang.get_untracked(), e.code()).into()));
+                }
+            }
+        });
+    };
+
+    let verify = move || {
+        let Step::Code(e164) = step.get_untracked() else {
+            return;
+        };
+        let typed: String = code
+            .get_untracked()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        if typed.len() != 6 || busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        let origin = window().location().origin().unwrap_or_default();
+        let client = c.router.get_untracked().client(&origin);
+        spawn_local(async move {
+            let r = api::verify_otp(&OtpVerify {
+                phone: e164,
+                code: typed,
+                client,
+            })
+            .await;
+            busy.set(false);
+            match r {
+                Ok(result) => {
+                    c.account.set(Some(Some(Account {
+                        user: result.user.clone(),
+                        status: result.status.clone(),
+                    })));
+                    match (&result.hotspot, result.status.status) {
+                        (Some(_), _) => step.set(Step::Online(Box::new(result))),
+                        (None, AccessStatus::Exhausted | AccessStatus::Expired) => {
+                            Ctx::go("/paket")
+                        }
+                        (None, _) => Ctx::go("/"),
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        ErrorCode::AccountBlocked
+                            | ErrorCode::AccountPending
+                            | ErrorCode::AccountInactive
+                    ) =>
+                {
+                    step.set(Step::Refused(Box::new(e)))
+                }
+                Err(e) => {
+                    code.set(String::new());
+                    error.set(Some(error_text(lang.get_untracked(), e.code()).into()));
+                    if let Some(el) = code_input.get_untracked() {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        });
+    };
+
+    // Focus the code field when it appears (the phone shows the numeric keypad).
+    Effect::new(move |_| {
+        if matches!(step.get(), Step::Code(_)) {
+            if let Some(el) = code_input.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+
+    let random_mac = portal.randomized_mac == Some(true);
+    let widget = view! {
+        <Turnstile
+            handle=turnstile
+            site_key=portal.turnstile_site_key.clone()
+            action=portal.turnstile_action_otp.clone()
+            script_url=portal.turnstile_script_url.clone()
+        />
+    };
+
+    let phone_step = move || {
+        view! {
+            <form class="stack" on:submit=move |ev| { ev.prevent_default(); request(); }>
+                <h2>{t!(lang, "Masuk dengan WhatsApp", "Sign in with WhatsApp")}</h2>
+                <label for="phone">{t!(lang, "Nomor WhatsApp", "WhatsApp number")}</label>
+                <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel"
+                    placeholder="08xxxxxxxxxx" required
+                    prop:value=move || phone.get()
+                    on:input=move |ev| phone.set(event_target_value(&ev))/>
+                <p class="muted">{t!(lang, "Kode masuk dikirim ke WhatsApp nomor ini.",
+                    "The login code is sent to this number on WhatsApp.")}</p>
+                <button id="send-code" class="primary" type="submit"
+                    disabled=move || { busy.get() || turnstile.token.get().is_none() || resend_left.get() > 0 }>
+                    {move || if resend_left.get() > 0 {
+                        format!("{} ({} d)", tr(lang.get(), "Tunggu", "Wait"), resend_left.get())
+                    } else {
+                        tr(lang.get(), "Kirim kode", "Send code").to_owned()
+                    }}
+                </button>
+            </form>
+        }
+    };
+
+    let code_step = move |e164: String| {
+        view! {
+            <form class="stack" on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                <h2>{t!(lang, "Masukkan kode", "Enter the code")}</h2>
+                <p>{t!(lang, "Kode 6 angka dikirim lewat WhatsApp ke", "A 6-digit code was sent on WhatsApp to")}
+                   " " <strong>{shared_types::phone::local_form(&e164)}</strong></p>
+                <label for="otp">{t!(lang, "Kode dari WhatsApp", "Code from WhatsApp")}</label>
+                <input id="otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9]{6}" maxlength="6" required class="otp" node_ref=code_input
+                    prop:value=move || code.get()
+                    on:input=move |ev| {
+                        let v: String = event_target_value(&ev).chars().filter(char::is_ascii_digit).take(6).collect();
+                        code.set(v.clone());
+                        if v.len() == 6 { verify(); }
+                    }/>
+                <button id="verify" class="primary" type="submit"
+                    disabled=move || busy.get() || code.get().len() != 6>
+                    {t!(lang, "Masuk", "Sign in")}
+                </button>
+                <div class="row">
+                    <button id="resend" type="button"
+                        disabled=move || { busy.get() || resend_left.get() > 0 || turnstile.token.get().is_none() }
+                        on:click=move |_| request()>
+                        {move || if resend_left.get() > 0 {
+                            format!("{} {} d", tr(lang.get(), "Kirim ulang dalam", "Resend in"), resend_left.get())
+                        } else {
+                            tr(lang.get(), "Kirim ulang kode", "Resend the code").to_owned()
+                        }}
+                    </button>
+                    <button type="button" class="link" on:click=move |_| { step.set(Step::Phone); error.set(None); }>
+                        {t!(lang, "Ganti nomor", "Change number")}
+                    </button>
+                </div>
+            </form>
+        }
+    };
+
+    view! {
+        <section class="card" aria-live="polite">
+            {move || (random_mac && step.get() == Step::Phone).then(|| view! { <RandomMacHelp/> })}
+            {move || match step.get() {
+                Step::Phone => phone_step().into_any(),
+                Step::Code(e164) => code_step(e164).into_any(),
+                Step::Online(result) => match result.hotspot.clone() {
+                    Some(HotspotHandoff::HotspotLogin(h)) => view! { <Handoff handoff=h/> }.into_any(),
+                    Some(HotspotHandoff::Bypass(_)) => view! {
+                        <div class="stack">
+                            <h2 id="connected" class="status-ok">{t!(lang, "Terhubung", "Connected")}</h2>
+                            <p>{t!(lang, "Perangkat Anda sudah bisa memakai internet.", "Your device can use the internet now.")}</p>
+                            <a class="button primary" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                        </div>
+                    }.into_any(),
+                    None => ().into_any(),
+                },
+                Step::Refused(e) => view! { <AccountRefused error=*e/> }.into_any(),
+            }}
+            <div class:hidden=move || !matches!(step.get(), Step::Phone | Step::Code(_))>
+                {widget}
+                <p class="status-bad" role="alert">{move || error.get()}</p>
+                <p class="muted" class:hidden=move || !turnstile.failed.get()>
+                    {t!(lang, "Verifikasi keamanan gagal dimuat. Periksa sinyal lalu muat ulang halaman.",
+                        "The security check did not load. Check the signal and reload the page.")}
+                </p>
+            </div>
+        </section>
+    }
+}

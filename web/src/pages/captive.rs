@@ -1,0 +1,77 @@
+//! `/captive?ip=…&mac=…&link-login-only=…&dst=…`: where the router's
+//! `login.html` sends a phone. This page is its own small bundle (`portal`),
+//! so the captive pop-up loads only the login flow; the dashboard is the
+//! other bundle, loaded after the router login sends the phone to `/`.
+
+use leptos::prelude::*;
+
+use crate::{
+    components::{connect::ConnectCard, header::Header, login::Login},
+    pages::home::{Loading, Unavailable},
+    state::{ctx, query_param, Ctx, RouterContext},
+    t,
+};
+
+/// Takes the router's redirect parameters into memory and off the address bar.
+fn take_router_context(c: Ctx) {
+    let r = RouterContext {
+        ip: query_param("ip"),
+        mac: query_param("mac").map(|m| m.to_ascii_uppercase()),
+        link_login_only: query_param("link-login-only"),
+        dst: query_param("dst"),
+    };
+    if r.from_router() {
+        c.router.set(r);
+        // The MAC stays out of history, bookmarks and shared links.
+        let _ = window()
+            .history()
+            .map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/captive")));
+    }
+}
+
+/// The captive entry: login, or — when the pop-up was reopened by someone
+/// already logged in — connect this device from the server.
+#[component]
+pub fn CaptiveEntry() -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    take_router_context(c);
+    if c.account.get_untracked().is_none() {
+        leptos::task::spawn_local(async move {
+            c.load_account().await;
+        });
+    }
+    view! {
+        {move || match (c.account.get(), c.portal.get()) {
+            (Some(Some(a)), _) => view! {
+                <div class="stack">
+                    <section class="card stack" id="welcome-back">
+                        <h2>{t!(lang, "Anda sudah masuk", "You are signed in")}</h2>
+                        <p>{a.user.name.clone()}</p>
+                        <a class="button" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                    </section>
+                    {a.status.status.allows_access().then(|| view! { <ConnectCard/> })}
+                </div>
+            }.into_any(),
+            (None, _) | (_, None) => view! { <Loading/> }.into_any(),
+            (Some(None), Some(Ok(portal))) => view! {
+                <Login portal=portal/>
+                <p class="center">
+                    {t!(lang, "Belum terdaftar?", "Not registered?")}" "
+                    <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
+                </p>
+            }.into_any(),
+            (Some(None), Some(Err(e))) => view! { <Unavailable error=e/> }.into_any(),
+        }}
+    }
+}
+
+/// The root of the `portal` bundle.
+#[component]
+pub fn CaptiveApp() -> impl IntoView {
+    Ctx::start();
+    view! {
+        <Header/>
+        <main><CaptiveEntry/></main>
+    }
+}

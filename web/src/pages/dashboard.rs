@@ -1,0 +1,304 @@
+//! The resident's home: quota, validity, usage, devices, purchases.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared_types::{access::format_bytes, AccessStatus, DeviceView, StatusView};
+
+use crate::{
+    api,
+    components::{
+        connect::ConnectCard, format::date_time, notices::StatusNotice, usage_chart::UsageChart,
+    },
+    i18n::{error_text, tr},
+    state::{ctx, Account},
+    t,
+};
+
+#[component]
+pub fn Dashboard(account: Account) -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    let query = use_query_map();
+    let just_connected = move || query.with(|q| q.get("terhubung").is_some());
+    let status = account.status.clone();
+    let name = account.user.name.clone();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::logout().await;
+            c.account.set(Some(None));
+            navigate("/", Default::default());
+        });
+    };
+    view! {
+        <div class="stack">
+            {move || just_connected().then(|| view! {
+                <div class="notice ok" id="connected" role="status">
+                    <strong>{t!(lang, "Terhubung.", "Connected.")}</strong>" "
+                    {t!(lang, "Perangkat ini sudah bisa memakai internet.", "This device can use the internet now.")}
+                </div>
+            })}
+            <StatusNotice status=status.clone()/>
+            <section class="card" aria-labelledby="quota-title">
+                <p class="muted">{t!(lang, "Halo,", "Hello,")}" "{name}</p>
+                <h2 id="quota-title">{t!(lang, "Sisa kuota", "Quota left")}</h2>
+                <Quota status=status.clone()/>
+            </section>
+            <BrowserLinkCard/>
+            {status.status.allows_access().then(|| view! { <ConnectCard/> })}
+            <UsageCard/>
+            <DevicesCard/>
+            <PurchasesCard/>
+            <div class="row spread">
+                <a class="button" href="/paket">{t!(lang, "Beli paket", "Buy a package")}</a>
+                <button id="logout" type="button" on:click=logout>{t!(lang, "Keluar", "Sign out")}</button>
+            </div>
+        </div>
+    }
+}
+
+/// Remaining quota as a bar with GB figures, and the validity.
+#[component]
+fn Quota(status: StatusView) -> impl IntoView {
+    let lang = ctx().lang;
+    let unlimited = status.unlimited || status.status == AccessStatus::Unlimited;
+    let quota = status.quota_bytes.max(0);
+    let left = status.remaining_bytes.max(0);
+    let percent = if quota > 0 {
+        (left as f64 / quota as f64 * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    };
+    let valid = status.valid_until.clone();
+    view! {
+        {if unlimited {
+            view! { <p class="big" id="quota-left">{t!(lang, "Tanpa batas", "Unlimited")}</p> }.into_any()
+        } else {
+            view! {
+                <p class="big" id="quota-left">{format_bytes(left)}</p>
+                <div class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"
+                    aria-valuenow=format!("{percent:.0}")
+                    aria-label=move || tr(lang.get(), "Sisa kuota", "Quota left")>
+                    <span style=format!("width:{percent:.1}%")></span>
+                </div>
+                <p class="muted" id="quota-of">
+                    {format_bytes(left)}" "{t!(lang, "dari", "of")}" "{format_bytes(quota)}
+                    " · "{t!(lang, "terpakai", "used")}" "{format_bytes(status.used_bytes)}
+                </p>
+            }.into_any()
+        }}
+        <p id="valid-until">
+            {t!(lang, "Berlaku sampai", "Valid until")}" "
+            <strong>{move || valid.as_deref().map(|v| date_time(lang.get(), v)).unwrap_or_else(|| "–".into())}</strong>
+        </p>
+    }
+}
+
+/// "Buka di browser utama": a fresh one-time link, with a copy button.
+#[component]
+fn BrowserLinkCard() -> impl IntoView {
+    let lang = ctx().lang;
+    let link = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let make = move |_| {
+        error.set(None);
+        copied.set(false);
+        spawn_local(async move {
+            match api::browser_link().await {
+                Ok(l) => link.set(Some(l.url)),
+                Err(e) => error.set(Some(error_text(lang.get_untracked(), e.code()).into())),
+            }
+        });
+    };
+    let copy = move |_| {
+        if let Some(url) = link.get_untracked() {
+            let _ = window().navigator().clipboard().write_text(&url);
+            copied.set(true);
+        }
+    };
+    view! {
+        <section class="card stack" aria-labelledby="browser-title">
+            <h2 id="browser-title">{t!(lang, "Buka di browser utama", "Open in the main browser")}</h2>
+            <p class="muted">{t!(lang,
+                "Di iPhone, jendela login Wi-Fi tertutup saat Anda pindah ke WhatsApp atau aplikasi bank. Buka halaman ini di Safari/Chrome agar tetap bisa melihat kuota dan membayar paket.",
+                "On iPhone the Wi-Fi login window closes when you switch to WhatsApp or a banking app. Open this page in Safari/Chrome to keep seeing your quota and paying for packages.")}</p>
+            {move || match link.get() {
+                None => view! {
+                    <button id="browser-link" class="primary" type="button" on:click=make>
+                        {t!(lang, "Buat tautan sekali pakai", "Make a one-time link")}
+                    </button>
+                }.into_any(),
+                Some(url) => view! {
+                    <a id="browser-link-url" class="button primary" href=url.clone() target="_blank" rel="noopener">
+                        {t!(lang, "Buka di browser utama", "Open in the main browser")}
+                    </a>
+                    <div class="row">
+                        <input class="grow" readonly aria-label="URL" prop:value=url/>
+                        <button type="button" on:click=copy>
+                            {move || if copied.get() { tr(lang.get(), "Tersalin", "Copied") } else { tr(lang.get(), "Salin", "Copy") }}
+                        </button>
+                    </div>
+                    <p class="muted">{t!(lang, "Tautan berlaku 2 menit dan hanya sekali.", "The link works once, for 2 minutes.")}</p>
+                }.into_any(),
+            }}
+            <p class="status-bad" role="alert">{move || error.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn UsageCard() -> impl IntoView {
+    let lang = ctx().lang;
+    let days = RwSignal::new(7u32);
+    let history = LocalResource::new(move || api::my_usage(days.get()));
+    let choice = move |n: u32, id: &'static str, label: &'static str| {
+        view! {
+            <button type="button" id=id aria-pressed=move || (days.get() == n).to_string()
+                on:click=move |_| days.set(n)>{label}</button>
+        }
+    };
+    view! {
+        <section class="card stack" aria-labelledby="usage-title">
+            <div class="row spread">
+                <h2 id="usage-title">{t!(lang, "Pemakaian", "Usage")}</h2>
+                <div class="row">{choice(7, "usage-7", "7 hari")}{choice(30, "usage-30", "30 hari")}</div>
+            </div>
+            <div class="chart-box">
+                {move || history.get().map(|r| match r {
+                    Ok(h) => view! {
+                        <p id="usage-total">{t!(lang, "Total", "Total")}" "{h.total_text.clone()}</p>
+                        <UsageChart history=h/>
+                    }.into_any(),
+                    Err(e) => view! { <p class="status-bad">{error_text(lang.get(), e.code())}</p> }.into_any(),
+                })}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn DevicesCard() -> impl IntoView {
+    let lang = ctx().lang;
+    let devices = LocalResource::new(api::my_devices);
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <section class="card stack" aria-labelledby="devices-title">
+            <h2 id="devices-title">{t!(lang, "Perangkat", "Devices")}</h2>
+            <ul class="list" id="devices">
+                {move || devices.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! {
+                        <li class="muted">{t!(lang, "Belum ada perangkat.", "No devices yet.")}</li>
+                    }.into_any(),
+                    Ok(list) => list.into_iter().map(|d| view! {
+                        <DeviceRow device=d on_change=move || devices.refetch() error=error/>
+                    }).collect_view().into_any(),
+                    Err(e) => view! { <li class="status-bad">{error_text(lang.get(), e.code())}</li> }.into_any(),
+                })}
+            </ul>
+            <p class="status-bad" role="alert">{move || error.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn DeviceRow(
+    device: DeviceView,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let lang = ctx().lang;
+    let editing = RwSignal::new(false);
+    let label = RwSignal::new(device.label.clone().unwrap_or_default());
+    let id = device.id.clone();
+    let id2 = device.id.clone();
+    let title = device.label.clone().unwrap_or_else(|| device.mac.clone());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = id.clone();
+        spawn_local(async move {
+            match api::rename_device(&id, label.get_untracked().trim()).await {
+                Ok(_) => {
+                    editing.set(false);
+                    on_change();
+                }
+                Err(e) => error.set(Some(error_text(lang.get_untracked(), e.code()).into())),
+            }
+        });
+    };
+    let remove = move |_| {
+        let ok = window()
+            .confirm_with_message(tr(
+                lang.get_untracked(),
+                "Hapus perangkat ini?",
+                "Remove this device?",
+            ))
+            .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let id = id2.clone();
+        spawn_local(async move {
+            match api::delete_device(&id).await {
+                Ok(()) => on_change(),
+                Err(e) => error.set(Some(error_text(lang.get_untracked(), e.code()).into())),
+            }
+        });
+    };
+    let current = device.current;
+    view! {
+        <li class="stack">
+            <div class="row spread">
+                <span><strong>{title}</strong>
+                    {current.then(|| view! { " " <span class="tag">{t!(lang, "perangkat ini", "this device")}</span> })}
+                    {device.randomized.then(|| view! { " " <span class="tag warn">{t!(lang, "MAC acak", "random MAC")}</span> })}
+                </span>
+                <span class="muted">{device.mac.clone()}</span>
+            </div>
+            {move || if editing.get() {
+                view! {
+                    <form class="row" on:submit=save.clone()>
+                        <label class="sr-only" for=format!("label-{}", device.id)>{t!(lang, "Nama perangkat", "Device name")}</label>
+                        <input class="grow" id=format!("label-{}", device.id) maxlength="40" required
+                            prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
+                        <button type="submit">{t!(lang, "Simpan", "Save")}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="row">
+                        <button type="button" on:click=move |_| editing.set(true)>{t!(lang, "Ganti nama", "Rename")}</button>
+                        <button type="button" class="danger" on:click=remove.clone()>{t!(lang, "Hapus", "Remove")}</button>
+                    </div>
+                }.into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn PurchasesCard() -> impl IntoView {
+    let lang = ctx().lang;
+    let purchases = LocalResource::new(api::my_purchases);
+    view! {
+        <section class="card stack" aria-labelledby="purchases-title">
+            <h2 id="purchases-title">{t!(lang, "Riwayat pembelian", "Purchase history")}</h2>
+            <ul class="list" id="purchases">
+                {move || purchases.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! {
+                        <li class="muted">{t!(lang, "Belum ada pembelian.", "No purchases yet.")}</li>
+                    }.into_any(),
+                    Ok(list) => list.into_iter().map(|p| view! {
+                        <li class="row spread">
+                            <a href=format!("/bayar/{}", p.order_id)>{p.package_name.clone()}</a>
+                            <span>{p.amount_text.clone()}</span>
+                            <span class="tag">{p.status_text.clone()}</span>
+                        </li>
+                    }).collect_view().into_any(),
+                    Err(e) => view! { <li class="status-bad">{error_text(lang.get(), e.code())}</li> }.into_any(),
+                })}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! `/`: the login flow for strangers, the dashboard for the logged-in.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::ApiError, components::login::Login, i18n::error_text, pages::dashboard::Dashboard,
+    state::ctx, t,
+};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    if c.account.get_untracked().is_none() {
+        leptos::task::spawn_local(async move {
+            c.load_account().await;
+        });
+    }
+    view! {
+        {move || match c.account.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Some(account)) => view! { <Dashboard account=account/> }.into_any(),
+            Some(None) => match c.portal.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Ok(portal)) => view! {
+                    <Login portal=portal/>
+                    <p class="center">
+                        {t!(lang, "Belum terdaftar?", "Not registered?")}" "
+                        <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
+                    </p>
+                }.into_any(),
+                Some(Err(e)) => view! { <Unavailable error=e/> }.into_any(),
+            },
+        }}
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let lang = ctx().lang;
+    view! {
+        <section class="card" aria-busy="true">
+            <p class="muted">{t!(lang, "Memuat…", "Loading…")}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Unavailable(error: ApiError) -> impl IntoView {
+    let lang = ctx().lang;
+    let code = error.code();
+    view! {
+        <section class="card stack">
+            <p class="status-bad" role="alert">{move || error_text(lang.get(), code)}</p>
+            <button type="button" on:click=move |_| { let _ = window().location().reload(); }>
+                {t!(lang, "Coba lagi", "Try again")}
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,75 @@
+//! `/buka#token=…`: the one-time link from the captive pop-up, opened in the
+//! phone's main browser. The token travels in the fragment (never sent to a
+//! server in a Referer or access log) and is removed from the address bar.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+
+use crate::{
+    api,
+    i18n::error_text,
+    state::{ctx, Account},
+    t,
+};
+
+fn token_in(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+#[component]
+pub fn OpenLinkPage() -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    let error = RwSignal::new(None::<shared_types::ErrorCode>);
+    let navigate = use_navigate();
+    let hash = window().location().hash().unwrap_or_default();
+    let _ = window()
+        .history()
+        .map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/buka")));
+    match token_in(&hash) {
+        None => error.set(Some(shared_types::ErrorCode::Unauthorized)),
+        Some(token) => spawn_local(async move {
+            match api::consume_session_link(&token).await {
+                Ok(r) => {
+                    c.account.set(Some(Some(Account {
+                        user: r.user,
+                        status: r.status,
+                    })));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(e.code())),
+            }
+        }),
+    }
+    view! {
+        <section class="card stack" aria-live="polite">
+            {move || match error.get() {
+                None => view! { <p class="muted">{t!(lang, "Membuka akun Anda…", "Opening your account…")}</p> }.into_any(),
+                Some(code) => view! {
+                    <h2>{t!(lang, "Tautan tidak berlaku", "The link does not work")}</h2>
+                    <p role="alert">{t!(lang, "Tautan sudah dipakai atau kedaluwarsa (berlaku 2 menit).",
+                        "The link was already used or has expired (it lasts 2 minutes).")}</p>
+                    <p class="muted">{move || error_text(lang.get(), code)}</p>
+                    <a class="button primary" href="/">{t!(lang, "Masuk dengan WhatsApp", "Sign in with WhatsApp")}</a>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_in;
+
+    #[test]
+    fn the_token_comes_from_the_fragment() {
+        assert_eq!(token_in("#token=abc123").as_deref(), Some("abc123"));
+        assert_eq!(token_in("#x=1&token=t").as_deref(), Some("t"));
+        assert_eq!(token_in("#token="), None);
+        assert_eq!(token_in(""), None);
+    }
+}
