@@ -62,11 +62,21 @@ PIDS+=($!)
 
 wait_http "http://$API_ADDR/readyz" 60 || die "the API did not become ready (see the [api] lines above)"
 wait_http "http://127.0.0.1:18080/_sandbox" 30 || die "the sandbox did not start (see the [sandbox] lines above)"
+# A demo phone on the simulated hotspot LAN at this machine's loopback address,
+# so the captive flow in a desktop browser reaches the router's login page.
+DEMO_MAC="00:1A:2B:3C:4D:01"
+curl -fsS -X POST -H 'Content-Type: application/json' \
+  -d "{\"mac\":\"$DEMO_MAC\",\"ip\":\"127.0.0.1\",\"host_name\":\"demo-phone\"}" \
+  http://127.0.0.1:18080/_sandbox/routeros/router1/devices >/dev/null \
+  || die "could not attach the demo phone to the simulated router"
+CAPTIVE_URL="http://$API_ADDR/captive?ip=127.0.0.1&mac=$DEMO_MAC&link-login-only=http%3A%2F%2F127.0.0.1%3A18080%2Flogin&dst=http%3A%2F%2Fexample.com%2F"
 
 cat <<TXT
 
   gerbang is running. Open:
-    SPA (portal + dashboard)  http://$API_ADDR/
+    Captive portal (as a phone on the hotspot, log in as 081200000001):
+                              $CAPTIVE_URL
+    SPA (dashboard, login)    http://$API_ADDR/
     API docs                  http://$API_ADDR/api/docs
     OpenAPI contract          http://$API_ADDR/api/openapi.json
     Readiness / metrics       http://$API_ADDR/readyz   http://$API_ADDR/metrics

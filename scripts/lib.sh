@@ -106,7 +106,10 @@ build_wasm() {
 
 # Chromium and its driver, for browser checks.
 ensure_browser() {
-  command -v chromium >/dev/null || apt_install chromium chromium-driver
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  apt_install "${missing[@]}"
 }
 
 # Starts a private PostgreSQL cluster under .local/pg (port $PG_PORT) unless running.

@@ -12,6 +12,7 @@ total_start=$SECONDS
 
 stage "prerequisites" ensure_native_deps
 stage "wasm toolchain" ensure_wasm_toolchain
+stage "chromium and chromedriver (browser tests)" ensure_browser
 
 started_pg="" started_redis=""
 cleanup() {
@@ -42,6 +43,11 @@ stage "drop leftover test databases" drop_test_databases
 
 stage "cargo fmt --check" cargo fmt --all --check
 stage "cargo clippy -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# The SPA bundles first: the browser tests (api/tests/api/browser.rs) drive
+# them in headless Chromium against the whole stack.
+stage "wasm build (shared-types, web)" build_wasm
+spa_first_load_report
 
 run_tests() {
   if command -v cargo-nextest >/dev/null; then
@@ -88,8 +94,6 @@ while True:
 }
 stage "third-party RouterOS client (librouteros)" third_party_client
 
-stage "wasm build (shared-types, web)" build_wasm
-spa_first_load_report
 
 check_nginx() {
   if command -v nginx >/dev/null; then
@@ -123,7 +127,7 @@ browser_check() {
   local dom
   dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" --virtual-time-budget=10000 --dump-dom "http://127.0.0.1:$port/" 2>/dev/null)
+    --user-data-dir="$profile" --virtual-time-budget=10000 --dump-dom "http://127.0.0.1:$port/status" 2>/dev/null)
   rm -rf "$profile"
   kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
   psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $db" >/dev/null

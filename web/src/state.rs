@@ -93,6 +93,15 @@ impl Ctx {
         }
     }
 
+    /// Loads the account once if no page has yet.
+    pub fn ensure_account(self) {
+        if self.account.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                self.load_account().await;
+            });
+        }
+    }
+
     /// Asks the API who is logged in (and their status) and stores the answer.
     pub async fn load_account(self) -> Option<Account> {
         let account = match crate::api::me().await {

@@ -33,11 +33,12 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics_text));
     if let Some(dir) = &state.settings.http.spa_dir {
-        // The captive entry is its own small bundle (see web/captive.html).
-        route = route.at(
-            "/captive",
-            StaticFileEndpoint::new(dir.join("captive").join("index.html")),
-        );
+        // The captive entry is its own small bundle (see web/captive.html);
+        // without it the full SPA serves /captive as well.
+        let captive = dir.join("captive").join("index.html");
+        if captive.is_file() {
+            route = route.at("/captive", StaticFileEndpoint::new(captive));
+        }
         route = route.nest(
             "/",
             StaticFilesEndpoint::new(dir)

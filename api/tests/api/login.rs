@@ -38,6 +38,7 @@ impl World {
             s.turnstile.base_url = format!("{base}/turnstile/v0");
             s.turnstile.secret = Secret::new(fakes::TURNSTILE_SECRET);
             s.turnstile.hostnames = vec!["portal.test".into()];
+            s.turnstile.script_url = format!("{base}/turnstile/v0/api.js");
             s.session.cookie_secure = false;
             s.http.public_url = "http://portal.test".into();
             s.midtrans.snap_url = format!("{base}/midtrans/snap/v1");
@@ -315,7 +316,7 @@ pub async fn get_json(app: &TestApp, path: &str, c: &Cookies) -> Value {
         .unwrap()
 }
 
-async fn active_users(w: &World) -> Vec<(String, String)> {
+pub(crate) async fn active_users(w: &World) -> Vec<(String, String)> {
     router_rows(w, "/ip/hotspot/active", &["user", "mac-address"])
         .await
         .into_iter()

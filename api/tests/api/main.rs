@@ -3,6 +3,7 @@
 //! per test. Set GERBANG_TEST_DATABASE_URL / GERBANG_TEST_REDIS_URL to point
 //! them elsewhere than the local defaults.
 
+mod browser;
 mod client_errors;
 mod errors;
 mod health;
@@ -13,4 +14,5 @@ mod payments;
 mod reconcile;
 mod spa;
 mod startup;
+mod webdriver;
 mod worker;

@@ -10,10 +10,30 @@ async fn the_spa_is_served_on_the_api_origin_with_history_fallback() {
     )
     .unwrap();
     std::fs::write(dir.join("app-123.js"), "console.log(1)").unwrap();
+    // Without the captive bundle the full SPA answers /captive too.
     let spa = dir.clone();
     let app = spawn_app_with(move |s| s.http.spa_dir = Some(spa)).await;
+    let resp = app.get("/captive?mac=AA:BB:CC:DD:EE:FF").await;
+    assert!(resp.text().await.unwrap().contains("gerbang-spa-test"));
+    app.stop().await;
 
-    for path in ["/", "/captive", "/dashboard/devices"] {
+    std::fs::create_dir_all(dir.join("captive")).unwrap();
+    std::fs::write(
+        dir.join("captive").join("index.html"),
+        "<!doctype html><title>gerbang-captive-test</title>",
+    )
+    .unwrap();
+    let spa = dir.clone();
+    let app = spawn_app_with(move |s| s.http.spa_dir = Some(spa)).await;
+    for path in ["/captive", "/captive?ip=10.5.50.2&mac=AA:BB:CC:DD:EE:FF"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.text().await.unwrap().contains("gerbang-captive-test"),
+            "{path}"
+        );
+    }
+    for path in ["/", "/paket", "/bayar/GRB-1", "/dashboard/devices"] {
         let resp = app.get(path).await;
         assert_eq!(resp.status(), 200, "{path}");
         assert!(

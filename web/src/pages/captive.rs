@@ -36,32 +36,42 @@ pub fn CaptiveEntry() -> impl IntoView {
     let c = ctx();
     let lang = c.lang;
     take_router_context(c);
-    if c.account.get_untracked().is_none() {
-        leptos::task::spawn_local(async move {
-            c.load_account().await;
-        });
-    }
+    // Decided once, on arrival: a login on this page must not swap the login
+    // flow (and its hidden router form) for the welcome-back view.
+    let returning = RwSignal::new(None::<bool>);
+    leptos::task::spawn_local(async move {
+        let account = match c.account.get_untracked() {
+            Some(a) => a,
+            None => c.load_account().await,
+        };
+        returning.set(Some(account.is_some()));
+    });
     view! {
-        {move || match (c.account.get(), c.portal.get()) {
-            (Some(Some(a)), _) => view! {
-                <div class="stack">
-                    <section class="card stack" id="welcome-back">
-                        <h2>{t!(lang, "Anda sudah masuk", "You are signed in")}</h2>
-                        <p>{a.user.name.clone()}</p>
-                        <a class="button" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
-                    </section>
-                    {a.status.status.allows_access().then(|| view! { <ConnectCard/> })}
-                </div>
-            }.into_any(),
+        {move || match (returning.get(), c.portal.get()) {
+            (Some(true), _) => {
+                let a = c.account.get().flatten();
+                let name = a.as_ref().map(|a| a.user.name.clone()).unwrap_or_default();
+                let online = a.is_some_and(|a| a.status.status.allows_access());
+                view! {
+                    <div class="stack">
+                        <section class="card stack" id="welcome-back">
+                            <h2>{t!(lang, "Anda sudah masuk", "You are signed in")}</h2>
+                            <p>{name}</p>
+                            <a class="button" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                        </section>
+                        {online.then(|| view! { <ConnectCard/> })}
+                    </div>
+                }.into_any()
+            }
             (None, _) | (_, None) => view! { <Loading/> }.into_any(),
-            (Some(None), Some(Ok(portal))) => view! {
+            (Some(false), Some(Ok(portal))) => view! {
                 <Login portal=portal/>
                 <p class="center">
                     {t!(lang, "Belum terdaftar?", "Not registered?")}" "
                     <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
                 </p>
             }.into_any(),
-            (Some(None), Some(Err(e))) => view! { <Unavailable error=e/> }.into_any(),
+            (Some(false), Some(Err(e))) => view! { <Unavailable error=e/> }.into_any(),
         }}
     }
 }

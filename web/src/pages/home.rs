@@ -11,11 +11,7 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let c = ctx();
     let lang = c.lang;
-    if c.account.get_untracked().is_none() {
-        leptos::task::spawn_local(async move {
-            c.load_account().await;
-        });
-    }
+    c.ensure_account();
     view! {
         {move || match c.account.get() {
             None => view! { <Loading/> }.into_any(),

@@ -15,6 +15,7 @@ use crate::{
 pub fn PackagesPage() -> impl IntoView {
     let c = ctx();
     let lang = c.lang;
+    c.ensure_account();
     let packages = LocalResource::new(api::packages);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(None::<String>);
@@ -24,7 +25,7 @@ pub fn PackagesPage() -> impl IntoView {
             {move || logged_in().map(|a| view! { <StatusNotice status=a.status/> })}
             <section class="card stack" aria-labelledby="packages-title">
                 <h2 id="packages-title">{t!(lang, "Beli paket", "Buy a package")}</h2>
-                {move || logged_in().is_none().then(|| view! {
+                {move || (c.account.get() == Some(None)).then(|| view! {
                     <p class="notice warn">{t!(lang, "Masuk dulu untuk membeli paket.", "Sign in first to buy a package.")}
                         " "<a href="/">{t!(lang, "Masuk", "Sign in")}</a></p>
                 })}
