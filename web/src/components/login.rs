@@ -266,5 +266,9 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                 </p>
             </div>
         </section>
+        <p class="center" class:hidden=move || step.get() != Step::Phone>
+            {t!(lang, "Belum terdaftar?", "Not registered?")}" "
+            <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
+        </p>
     }
 }

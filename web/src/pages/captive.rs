@@ -66,10 +66,6 @@ pub fn CaptiveEntry() -> impl IntoView {
             (None, _) | (_, None) => view! { <Loading/> }.into_any(),
             (Some(false), Some(Ok(portal))) => view! {
                 <Login portal=portal/>
-                <p class="center">
-                    {t!(lang, "Belum terdaftar?", "Not registered?")}" "
-                    <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
-                </p>
             }.into_any(),
             (Some(false), Some(Err(e))) => view! { <Unavailable error=e/> }.into_any(),
         }}

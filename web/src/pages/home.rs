@@ -10,7 +10,6 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let c = ctx();
-    let lang = c.lang;
     c.ensure_account();
     view! {
         {move || match c.account.get() {
@@ -20,10 +19,6 @@ pub fn HomePage() -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Ok(portal)) => view! {
                     <Login portal=portal/>
-                    <p class="center">
-                        {t!(lang, "Belum terdaftar?", "Not registered?")}" "
-                        <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
-                    </p>
                 }.into_any(),
                 Some(Err(e)) => view! { <Unavailable error=e/> }.into_any(),
             },
