@@ -116,6 +116,10 @@ impl Stack {
         // The Turnstile stand-in solves itself; the button waits for its token.
         b.click("#send-code").await;
         b.wait_for("#otp").await;
+        assert_eq!(
+            b.js("const i = document.getElementById('otp'); return [i.autocomplete, i.inputMode, i.maxLength]").await,
+            json!(["one-time-code", "numeric", 6])
+        );
         let inbox = self
             .w
             .sb
