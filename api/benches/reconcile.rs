@@ -164,7 +164,7 @@ async fn naive_cycle(
             .rows()
             .await?;
         commands += 1;
-        let password = api::services::reconcile::password_of(state, user).await?;
+        let password = api::services::router_account::password_of(state, user).await?;
         let facts = user.facts();
         let remaining = facts.remaining_bytes().to_string();
         let disabled = if facts.status(now.unix_timestamp()).allows_access() {

@@ -61,7 +61,7 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
     let Some(user) = user else {
         return Ok(0);
     };
-    let (router, client) = crate::services::hotspot::session_for(state, &user).await?;
+    let (router, client) = crate::services::router_account::session_for(state, &user).await?;
     let writes = crate::services::reconcile::enforce_user(
         state,
         &client,

@@ -56,6 +56,29 @@ impl RouterRow {
             fup_profile: r.get("fup_profile"),
         }
     }
+
+    /// A hotspot-login router with the migration's defaults, for unit tests
+    /// of pure functions that read router settings.
+    #[cfg(test)]
+    pub fn for_tests() -> Self {
+        Self {
+            id: Uuid::nil(),
+            name: "test".into(),
+            host: "127.0.0.1".into(),
+            port: 8728,
+            tls: false,
+            tls_fingerprint: None,
+            api_username: "gerbang".into(),
+            api_password_sealed: String::new(),
+            login_mode: LoginMode::HotspotLogin,
+            hotspot_server: "hotspot1".into(),
+            login_url: "http://10.5.50.1/login".into(),
+            hotspot_profile: "default".into(),
+            address_list_prefix: "gerbang-".into(),
+            is_default: true,
+            fup_profile: "gerbang-fup".into(),
+        }
+    }
 }
 
 pub async fn by_id(

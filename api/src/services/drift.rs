@@ -16,8 +16,8 @@ use crate::{
     error::ApiError,
     services::{
         accounting::{self, Observation},
-        hotspot::HotspotError,
-        reconcile::{self, is_ours, text_of, Change, Index, Snapshot},
+        reconcile::{self, text_of, Change, Index, Snapshot},
+        router_account::{is_ours, HotspotError},
     },
     state::AppState,
 };

@@ -4,10 +4,7 @@
 
 use std::net::IpAddr;
 
-use routeros::{
-    menus::{list, IpBinding, Menu},
-    Mac, Query,
-};
+use routeros::{menus::list, Mac, Query};
 use shared_types::{
     BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff, HotspotLoginHandoff, LoginMode,
 };
@@ -15,59 +12,19 @@ use time::OffsetDateTime;
 
 use crate::{
     db::{routers::RouterRow, users::User},
-    integrations::routers::{RouterClient, RouterError},
-    services::reconcile,
+    integrations::routers::RouterClient,
+    services::{
+        reconcile,
+        router_account::{ensure_binding, password_of, HotspotError},
+    },
     state::AppState,
 };
-
-#[derive(Debug, thiserror::Error)]
-pub enum HotspotError {
-    #[error("the device address is not valid")]
-    BadAddress,
-    #[error("the router does not confirm this device")]
-    NotConfirmed,
-    #[error(transparent)]
-    Router(#[from] RouterError),
-    #[error("no router is configured")]
-    NoRouter,
-    #[error("database: {0}")]
-    Db(#[from] tokio_postgres::Error),
-    #[error("database pool: {0}")]
-    Pool(#[from] deadpool_postgres::PoolError),
-    #[error("stored hotspot password cannot be opened: {0}")]
-    Sealed(#[from] crate::crypto::OpenError),
-}
 
 /// A device the router vouches for.
 #[derive(Debug, Clone)]
 pub struct ConfirmedDevice {
     pub mac: String,
     pub ip: IpAddr,
-}
-
-/// The router a user belongs to (their own, else the default one).
-pub async fn router_of(state: &AppState, user: &User) -> Result<RouterRow, HotspotError> {
-    let db = state.db.get().await?;
-    let row = match user.router_id {
-        Some(id) => crate::db::routers::by_id(&db, id).await?,
-        None => None,
-    };
-    match row {
-        Some(r) => Ok(r),
-        None => crate::db::routers::default_router(&db)
-            .await?
-            .ok_or(HotspotError::NoRouter),
-    }
-}
-
-/// The user's router and a pooled API session to it.
-pub async fn session_for(
-    state: &AppState,
-    user: &User,
-) -> Result<(RouterRow, RouterClient), HotspotError> {
-    let router = router_of(state, user).await?;
-    let client = state.routers.client(&router).await?;
-    Ok((router, client))
 }
 
 /// Confirms the device with the router: its MAC at `ip` (hotspot host → ARP →
@@ -100,69 +57,6 @@ pub async fn confirm_device(
     })
 }
 
-/// Makes sure a bypass ip-binding exists for the device.
-pub async fn ensure_binding(
-    client: &RouterClient,
-    router: &RouterRow,
-    user: &User,
-    mac: &str,
-) -> Result<(), HotspotError> {
-    let api = client.api();
-    let bindings = list::<IpBinding>(api, [Query::Eq("mac-address".into(), mac.to_owned())])
-        .await
-        .map_err(|e| client.err(e))?;
-    let comment = reconcile::owner_comment(&user.id);
-    if let Some(b) = bindings.first() {
-        if b.kind.as_deref() == Some("bypassed") && b.comment.as_deref() == Some(comment.as_str()) {
-            return Ok(());
-        }
-        if let Some(id) = &b.id {
-            api.set(
-                IpBinding::PATH,
-                *id,
-                [("type", "bypassed"), ("comment", comment.as_str())],
-            )
-            .await
-            .map_err(|e| client.err(e))?;
-        }
-        return Ok(());
-    }
-    api.add(
-        IpBinding::PATH,
-        [
-            ("mac-address", mac),
-            ("type", "bypassed"),
-            ("server", router.hotspot_server.as_str()),
-            ("comment", comment.as_str()),
-        ],
-    )
-    .await
-    .map_err(|e| client.err(e))?;
-    Ok(())
-}
-
-/// Removes the bypass binding of a device that was replaced or deleted.
-pub async fn remove_binding(client: &RouterClient, mac: &str) -> Result<(), HotspotError> {
-    let api = client.api();
-    let ids: Vec<_> = list::<IpBinding>(api, [Query::Eq("mac-address".into(), mac.to_owned())])
-        .await
-        .map_err(|e| client.err(e))?
-        .into_iter()
-        .filter(|b| {
-            b.comment
-                .as_deref()
-                .is_some_and(|c| c.starts_with("gerbang:"))
-        })
-        .filter_map(|b| b.id)
-        .collect();
-    if !ids.is_empty() {
-        api.remove(IpBinding::PATH, &ids)
-            .await
-            .map_err(|e| client.err(e))?;
-    }
-    Ok(())
-}
-
 /// Gets the router ready for this user and device, and says how the portal hands over.
 pub async fn prepare_handoff(
     state: &AppState,
@@ -173,7 +67,7 @@ pub async fn prepare_handoff(
     dst: Option<&str>,
 ) -> Result<HotspotHandoff, HotspotError> {
     let now = OffsetDateTime::now_utc();
-    let password = reconcile::password_of(state, user).await?;
+    let password = password_of(state, user).await?;
     reconcile::reconcile_user(state, client, router, user, &password, now).await?;
     Ok(match router.login_mode {
         LoginMode::HotspotLogin => HotspotHandoff::HotspotLogin(HotspotLoginHandoff {

@@ -24,8 +24,9 @@ use crate::{
     error::ApiError,
     http::auth::{Auth, SessionCookies},
     services::{
-        hotspot::{self, ConfirmedDevice, HotspotError},
+        hotspot::{self, ConfirmedDevice},
         otp, reconcile,
+        router_account::{self, HotspotError},
         sessions::{self, Origin},
     },
     state::AppState,
@@ -111,7 +112,7 @@ pub async fn otp_login(
     let mut confirmed = None;
     let mut router_id = None;
     if let Some(hint) = &req.client {
-        let router = hotspot::router_of(state, &user).await?;
+        let router = router_account::router_of(state, &user).await?;
         let client = state
             .routers
             .client(&router)
@@ -141,7 +142,7 @@ pub async fn otp_login(
                 .await?,
             );
         } else {
-            let password = reconcile::password_of(state, &user).await?;
+            let password = router_account::password_of(state, &user).await?;
             reconcile::reconcile_user(state, &client, &router, &user, &password, now).await?;
         }
         router_id = Some(router.id);
@@ -243,11 +244,11 @@ async fn release_replaced(state: &AppState, user: &User, replaced: &[Device]) {
     if replaced.is_empty() {
         return;
     }
-    match hotspot::session_for(state, user).await {
+    match router_account::session_for(state, user).await {
         Ok((router, _)) if router.login_mode != shared_types::LoginMode::Bypass => {}
         Ok((_, client)) => {
             for d in replaced {
-                if let Err(e) = hotspot::remove_binding(&client, &d.mac).await {
+                if let Err(e) = router_account::remove_binding(&client, &d.mac).await {
                     tracing::warn!(error = %e, "could not remove the binding of a replaced device");
                 }
             }
@@ -470,13 +471,13 @@ pub async fn delete_device(state: &AppState, auth: &Auth, id: Uuid) -> Result<()
         removed
     };
     let user = me_user(state, auth).await?;
-    let router = hotspot::router_of(state, &user).await?;
+    let router = router_account::router_of(state, &user).await?;
     let client = state
         .routers
         .client(&router)
         .await
         .map_err(HotspotError::from)?;
-    hotspot::remove_binding(&client, &removed.mac).await?;
+    router_account::remove_binding(&client, &removed.mac).await?;
     let sessions: Vec<_> = routeros::menus::list::<routeros::menus::Active>(
         client.api(),
         [routeros::Query::Eq(
@@ -523,7 +524,7 @@ pub async fn connect_current(
             .await?
             .ok_or_else(no_device)?
     };
-    let router = hotspot::router_of(state, &user).await?;
+    let router = router_account::router_of(state, &user).await?;
     let client = state
         .routers
         .client(&router)

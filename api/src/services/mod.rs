@@ -13,5 +13,6 @@ pub mod payments;
 pub mod provision;
 pub mod reconcile;
 pub mod registration;
+pub mod router_account;
 pub mod sessions;
 pub mod user_admin;

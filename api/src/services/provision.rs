@@ -8,8 +8,8 @@ use routeros::{menus::Menu, Query};
 use shared_types::LoginMode;
 
 use crate::{
-    db::routers::RouterRow, integrations::routers::RouterClient, services::hotspot::HotspotError,
-    settings::Settings,
+    db::routers::RouterRow, integrations::routers::RouterClient,
+    services::router_account::HotspotError, settings::Settings,
 };
 
 /// Hosts a device must reach before it is logged in: the portal, Turnstile

@@ -13,7 +13,7 @@ use crate::{
     db::{self, audit::Entry, users::User},
     error::ApiError,
     http::auth::Auth,
-    services::{hotspot, reconcile},
+    services::{reconcile, router_account},
     state::AppState,
 };
 
@@ -131,7 +131,7 @@ pub async fn delete_user(
             "admins are deactivated, not deleted",
         ));
     }
-    let router = hotspot::router_of(state, &user).await.ok();
+    let router = router_account::router_of(state, &user).await.ok();
     let mut purged = 0;
     if let Some(router) = &router {
         // Waits for a running cycle on this router to end; holds it off until commit.
@@ -145,7 +145,7 @@ pub async fn delete_user(
             .routers
             .client(router)
             .await
-            .map_err(|e| ApiError::from(hotspot::HotspotError::from(e)))?;
+            .map_err(|e| ApiError::from(router_account::HotspotError::from(e)))?;
         purged = reconcile::purge_user(&client, &user, macs.get(&id).map_or(&[][..], |v| &v[..]))
             .await
             .map_err(ApiError::from)?;

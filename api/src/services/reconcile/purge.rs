@@ -1,0 +1,41 @@
+//! Deleting a user from a router.
+
+use routeros::{menus::HotspotUser, menus::Menu, Query};
+
+use super::apply::remove_where;
+use crate::{
+    db::users::User,
+    integrations::routers::RouterClient,
+    services::router_account::{owner_comment, HotspotError},
+};
+
+/// Deleting a user: everything of theirs leaves the router, in this order —
+/// live sessions, hosts of their devices, MAC cookies, bypass bindings, FUP
+/// queue, address-list entries, and last the hotspot account. Only objects
+/// gerbang made (by name or owner comment) are touched.
+pub async fn purge_user(
+    client: &RouterClient,
+    user: &User,
+    macs: &[String],
+) -> Result<usize, HotspotError> {
+    let Some(name) = user.hotspot_username() else {
+        return Ok(0);
+    };
+    let owner = || Query::Eq("comment".into(), owner_comment(&user.id));
+    let by_user = || Query::Eq("user".into(), name.clone());
+    let mut writes = remove_where(client, routeros::menus::Active::PATH, by_user()).await?;
+    for mac in macs {
+        writes += remove_where(
+            client,
+            routeros::menus::Host::PATH,
+            Query::Eq("mac-address".into(), mac.clone()),
+        )
+        .await?;
+    }
+    writes += remove_where(client, routeros::menus::Cookie::PATH, by_user()).await?;
+    writes += remove_where(client, routeros::menus::IpBinding::PATH, owner()).await?;
+    writes += remove_where(client, routeros::menus::SimpleQueue::PATH, owner()).await?;
+    writes += remove_where(client, routeros::menus::AddressListEntry::PATH, owner()).await?;
+    writes += remove_where(client, HotspotUser::PATH, owner()).await?;
+    Ok(writes)
+}
