@@ -20,7 +20,7 @@ use rand::{rngs::OsRng, TryRngCore};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::settings::{CryptoSettings, Secret};
+use crate::secret::Secret;
 
 /// The development key (`dev-only-gerbang-sealing-key-32b`); refused in production.
 pub const DEV_KEY: &str = "dev:ZGV2LW9ubHktZ2VyYmFuZy1zZWFsaW5nLWtleS0zMmI";
@@ -56,10 +56,6 @@ pub fn aad(table: &str, column: &str, row: &uuid::Uuid) -> String {
 
 impl Sealer {
     /// Parses `kid:<base64 32 bytes>,kid2:<…>` and the active key id.
-    pub fn from_settings(settings: &CryptoSettings) -> anyhow::Result<Self> {
-        Self::new(&settings.keys, &settings.active_kid)
-    }
-
     pub fn new(keys: &Secret, active: &str) -> anyhow::Result<Self> {
         let mut map = HashMap::new();
         for entry in keys

@@ -1,41 +1,14 @@
 //! Typed settings: built-in defaults → optional file → `GERBANG__…` environment.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::Context;
 use ipnet::IpNet;
 use serde::Deserialize;
 
+pub use crate::secret::Secret;
+
 const DEFAULTS: &str = include_str!("../config/defaults.toml");
-
-/// A value that must never appear in logs, errors or responses.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself; call only where it is handed to the one consumer that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// Where the process runs; picks log format and cookie/security defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -365,7 +338,7 @@ impl Settings {
             !self.otp.cooldowns_seconds.is_empty(),
             "invalid settings: otp.cooldowns_seconds needs at least one value"
         );
-        crate::crypto::Sealer::from_settings(&self.crypto)?;
+        crate::crypto::Sealer::new(&self.crypto.keys, &self.crypto.active_kid)?;
         anyhow::ensure!(
             self.quota.fup_percent <= 100 && self.quota.fup_cap_bytes >= 0,
             "invalid settings: quota.fup_percent must be 0..=100 and quota.fup_cap_bytes not negative"

@@ -1,12 +1,17 @@
 //! Shared application state handed to handlers through `Data<&AppState>`.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
 use deadpool_postgres::Pool;
 
 use crate::{
     crypto::Sealer,
-    http::{client_ip::TrustedProxies, metrics::Metrics, rate_limit::RateLimiter},
+    error::ApiError,
+    http::{
+        client_ip::TrustedProxies,
+        metrics::Metrics,
+        rate_limit::{shared_window, RateLimiter},
+    },
     integrations::{
         fonnte::FonnteClient, midtrans::MidtransClient, routers::Routers,
         turnstile::TurnstileClient,
@@ -32,13 +37,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The per-IP limit on a stranger-callable endpoint: governor in this process,
+    /// plus a shared one-minute window in Redis so it holds across API replicas.
+    pub async fn limit_public_ip(&self, bucket: &str, ip: IpAddr) -> Result<(), ApiError> {
+        self.public_writes.check(&ip)?;
+        shared_window(
+            &self.kv,
+            bucket,
+            &ip.to_string(),
+            u64::from(self.settings.http.public_writes_per_minute),
+            60,
+        )
+        .await
+    }
+
     /// Connects to PostgreSQL and Redis, failing fast with a one-line message.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::pool(&settings.database)?;
         crate::db::ensure_reachable(&db, &settings.database).await?;
         let kv = Kv::connect(&settings.redis).await?;
         let http = crate::integrations::http_client();
-        let sealer = Sealer::from_settings(&settings.crypto)?;
+        let sealer = Sealer::new(&settings.crypto.keys, &settings.crypto.active_kid)?;
         // Compute the decoy password hash now, so the first login of an unknown
         // username takes no longer than a known one.
         tokio::task::spawn_blocking(|| {

@@ -249,12 +249,6 @@ pub enum CycleOutcome {
     Failed(String),
 }
 
-/// The advisory-lock key of a router (two 32-bit halves of its id's hash).
-pub fn lock_key(router: &uuid::Uuid) -> i64 {
-    let b = router.as_bytes();
-    i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]]) ^ 0x6765_7262_0000_0000
-}
-
 async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRow) -> CycleOutcome {
     let mut db = match state.db.get().await {
         Ok(db) => db,
@@ -264,14 +258,8 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
         Ok(tx) => tx,
         Err(e) => return CycleOutcome::Failed(e.to_string()),
     };
-    let owned: bool = match tx
-        .query_one(
-            "select pg_try_advisory_xact_lock($1)",
-            &[&lock_key(&router.id)],
-        )
-        .await
-    {
-        Ok(row) => row.get(0),
+    let owned = match crate::db::routers::try_lock(&tx, &router.id).await {
+        Ok(owned) => owned,
         Err(e) => return CycleOutcome::Failed(e.to_string()),
     };
     if !owned {

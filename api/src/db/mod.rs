@@ -19,6 +19,15 @@ use tokio_postgres::NoTls;
 
 use crate::{settings::DatabaseSettings, telemetry::redact_url};
 
+/// Whether a read takes the row lock for the rest of its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLock {
+    /// A plain read.
+    None,
+    /// `FOR UPDATE`: concurrent writers of the row wait for this transaction.
+    ForUpdate,
+}
+
 mod embedded {
     refinery::embed_migrations!("../migrations");
 }

@@ -64,10 +64,20 @@ impl Package {
     }
 }
 
+/// Which packages a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Catalogue {
+    /// What residents can buy now.
+    OnSale,
+    /// Every package, deactivated ones too (admins).
+    All,
+}
+
 pub async fn packages(
     db: &impl GenericClient,
-    only_active: bool,
+    which: Catalogue,
 ) -> Result<Vec<Package>, tokio_postgres::Error> {
+    let only_active = which == Catalogue::OnSale;
     let sql = format!(
         "select {PACKAGE_COLUMNS} from packages where active or not $1
          order by sort_order, price_idr, name"
@@ -256,12 +266,15 @@ impl Purchase {
 pub async fn purchase(
     db: &impl GenericClient,
     order_id: &str,
-    lock: bool,
+    lock: super::RowLock,
 ) -> Result<Option<Purchase>, tokio_postgres::Error> {
     let sql = format!(
         "select {PURCHASE_COLUMNS} from purchases p left join users u on u.id = p.user_id
          where p.order_id = $1 {}",
-        if lock { "for update of p" } else { "" }
+        match lock {
+            super::RowLock::ForUpdate => "for update of p",
+            super::RowLock::None => "",
+        }
     );
     Ok(db
         .query_opt(&sql, &[&order_id])

@@ -31,6 +31,31 @@ pub struct RouterRow {
     pub fup_profile: String,
 }
 
+/// The advisory-lock key of a router (two 32-bit halves of its id's hash).
+pub fn lock_key(router: &Uuid) -> i64 {
+    let b = router.as_bytes();
+    i64::from_be_bytes([b[0], b[1], b[2], b[3], b[12], b[13], b[14], b[15]]) ^ 0x6765_7262_0000_0000
+}
+
+/// Takes the router's lock for this transaction if no one holds it (a cycle).
+pub async fn try_lock(
+    tx: &impl GenericClient,
+    router: &Uuid,
+) -> Result<bool, tokio_postgres::Error> {
+    let row = tx
+        .query_one("select pg_try_advisory_xact_lock($1)", &[&lock_key(router)])
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Waits for the router's lock and holds it until the transaction ends
+/// (a running cycle finishes first; the next waits for this change).
+pub async fn lock(tx: &impl GenericClient, router: &Uuid) -> Result<(), tokio_postgres::Error> {
+    tx.execute("select pg_advisory_xact_lock($1)", &[&lock_key(router)])
+        .await?;
+    Ok(())
+}
+
 impl RouterRow {
     fn from_row(r: &Row) -> Self {
         let mode: String = r.get("login_mode");

@@ -1,6 +1,7 @@
 //! `users`.
 
 use deadpool_postgres::GenericClient;
+pub use shared_types::Approval;
 use shared_types::{access::AccessFacts, Role, StatusView, UserView};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use tokio_postgres::Row;
@@ -34,7 +35,7 @@ pub struct User {
     pub blok: Option<String>,
     pub kamar: Option<String>,
     pub tamping_type: Option<String>,
-    pub approval: String,
+    pub approval: Approval,
     pub active: bool,
     pub blocked: bool,
     pub blocked_reason: Option<String>,
@@ -65,7 +66,7 @@ impl User {
             blok: r.get("blok"),
             kamar: r.get("kamar"),
             tamping_type: r.get("tamping_type"),
-            approval: r.get("approval"),
+            approval: Approval::parse(r.get("approval")).unwrap_or(Approval::Pending),
             active: r.get("active"),
             blocked: r.get("blocked"),
             blocked_reason: r.get("blocked_reason"),
@@ -85,14 +86,14 @@ impl User {
 
     /// Whether this account may log in at all (approved, active, not blocked).
     pub fn may_log_in(&self) -> bool {
-        self.approval == "approved" && self.active && !self.blocked
+        self.approval == Approval::Approved && self.active && !self.blocked
     }
 
     pub fn facts(&self) -> AccessFacts {
         AccessFacts {
             blocked: self.blocked,
             active: self.active,
-            approved: self.approval == "approved",
+            approved: self.approval == Approval::Approved,
             unlimited: self.unlimited,
             unlimited_until: self.unlimited_until.map(OffsetDateTime::unix_timestamp),
             quota_bytes: self.quota_bytes,
@@ -358,4 +359,145 @@ pub async fn notify_changed(
     )
     .await?;
     Ok(())
+}
+
+/// An admin's change of who may use the hotspot: `None` leaves a column as is.
+pub struct AccessUpdate<'a> {
+    pub blocked: Option<bool>,
+    /// Kept with a block, cleared by an unblock.
+    pub reason: Option<&'a str>,
+    pub active: Option<bool>,
+    /// Whether every session of the user ends (the session version moves on).
+    pub end_sessions: bool,
+}
+
+pub async fn update_access(
+    db: &impl GenericClient,
+    id: Uuid,
+    u: &AccessUpdate<'_>,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update users set
+             blocked = coalesce($2, blocked),
+             blocked_reason = case when $2 is null then blocked_reason
+                                   when $2 then $3 else null end,
+             active = coalesce($4, active),
+             session_version = session_version + case when $5 then 1 else 0 end,
+             updated_at = now()
+         where id = $1",
+        &[&id, &u.blocked, &u.reason, &u.active, &u.end_sessions],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &impl GenericClient, id: Uuid) -> Result<(), tokio_postgres::Error> {
+    db.execute("delete from users where id = $1", &[&id])
+        .await?;
+    Ok(())
+}
+
+/// What a paid package adds to a user.
+pub struct Credit<'a> {
+    pub user_id: Uuid,
+    pub quota_bytes: i64,
+    pub valid_until: OffsetDateTime,
+    /// Set for unlimited packages.
+    pub unlimited_until: Option<OffsetDateTime>,
+    /// Set for packages with a quota.
+    pub fup_threshold_bytes: Option<i64>,
+    pub hotspot_profile: Option<&'a str>,
+}
+
+pub async fn apply_credit(
+    db: &impl GenericClient,
+    c: &Credit<'_>,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update users set
+             quota_bytes = quota_bytes + $2,
+             valid_until = $3,
+             unlimited_until = coalesce($4, unlimited_until),
+             fup_threshold_bytes = coalesce($5, fup_threshold_bytes),
+             hotspot_profile = $6,
+             updated_at = now()
+         where id = $1",
+        &[
+            &c.user_id,
+            &c.quota_bytes,
+            &c.valid_until,
+            &c.unlimited_until,
+            &c.fup_threshold_bytes,
+            &c.hotspot_profile,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A password account (staff, admin, super admin) to create, or to reset
+/// when the username exists (its sessions end).
+pub struct PasswordAccount<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub phone: Option<&'a str>,
+}
+
+/// Creates or resets a password account; returns its id.
+pub async fn upsert_password_account(
+    db: &impl GenericClient,
+    a: &PasswordAccount<'_>,
+) -> Result<Uuid, tokio_postgres::Error> {
+    let row = db
+        .query_one(
+            "insert into users (id, username, password_hash, name, role, phone, approval)
+             values ($1, $2, $3, $4, $5, $6, 'approved')
+             on conflict (username) do update set password_hash = excluded.password_hash,
+                 name = excluded.name, role = excluded.role, phone = excluded.phone,
+                 session_version = users.session_version + 1, updated_at = now()
+             returning id",
+            &[
+                &Uuid::now_v7(),
+                &a.username,
+                &a.password_hash,
+                &a.name,
+                &a.role.as_str(),
+                &a.phone,
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The demo's approved resident `081200000001` on `router_id`, reset to
+/// `quota_bytes` for `valid_until`; returns its id and sealed hotspot password.
+pub async fn upsert_demo_resident(
+    db: &impl GenericClient,
+    router_id: Uuid,
+    quota_bytes: i64,
+    valid_until: OffsetDateTime,
+    fup_threshold_bytes: i64,
+) -> Result<(Uuid, Option<String>), tokio_postgres::Error> {
+    let row = db
+        .query_one(
+            "insert into users (id, phone, name, role, blok, kamar, approval, router_id,
+                                quota_bytes, used_bytes, valid_until, fup_threshold_bytes)
+             values ($1, '+6281200000001', 'Warga Demo', 'resident', 'A', '1', 'approved', $2, $3, 0, $4, $5)
+             on conflict (phone) do update set approval = 'approved', active = true, blocked = false,
+                 blocked_reason = null, router_id = excluded.router_id, quota_bytes = excluded.quota_bytes,
+                 used_bytes = 0, valid_until = excluded.valid_until,
+                 fup_threshold_bytes = excluded.fup_threshold_bytes, updated_at = now()
+             returning id, hotspot_password_sealed",
+            &[
+                &Uuid::now_v7(),
+                &router_id,
+                &quota_bytes,
+                &valid_until,
+                &fup_threshold_bytes,
+            ],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1)))
 }

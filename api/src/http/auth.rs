@@ -6,13 +6,13 @@
 
 use poem::{http::Method, IntoResponse, Request, RequestBody, Response};
 use poem_openapi::{registry::MetaResponses, ApiResponse};
-use shared_types::{ErrorCode, Role};
-use uuid::Uuid;
+use shared_types::ErrorCode;
 
 use crate::{
     crypto::token_hash,
-    db::sessions::{self, Authenticated},
+    db::sessions,
     error::ApiError,
+    identity::{Auth, SessionTokens},
     settings::SessionSettings,
     state::AppState,
 };
@@ -25,12 +25,6 @@ const REFRESH_PATH: &str = "/api/v1/auth";
 pub const CSRF_HEADER: &str = "x-requested-with";
 pub const CSRF_VALUE: &str = "fetch";
 
-/// Tokens of a newly issued or rotated session, to be set as cookies.
-pub struct SessionCookies {
-    pub access: String,
-    pub refresh: String,
-}
-
 fn cookie(name: &str, value: &str, path: &str, max_age: u64, secure: bool) -> String {
     format!(
         "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
@@ -38,7 +32,8 @@ fn cookie(name: &str, value: &str, path: &str, max_age: u64, secure: bool) -> St
     )
 }
 
-impl SessionCookies {
+/// Sessions travel as cookies at the HTTP edge.
+impl SessionTokens {
     pub fn headers(&self, s: &SessionSettings) -> Vec<String> {
         vec![
             cookie(
@@ -167,26 +162,6 @@ impl<'a> poem::FromRequest<'a> for Csrf {
         let st = state(req)?;
         check_csrf(req, &st.settings.session)?;
         Ok(Csrf)
-    }
-}
-
-/// The logged-in user of a request (access-token cookie). Changes also pass the CSRF check.
-#[derive(Debug, Clone, Copy)]
-pub struct Auth {
-    pub session_id: Uuid,
-    pub user_id: Uuid,
-    pub device_id: Option<Uuid>,
-    pub role: Role,
-}
-
-impl From<Authenticated> for Auth {
-    fn from(a: Authenticated) -> Self {
-        Self {
-            session_id: a.session_id,
-            user_id: a.user_id,
-            device_id: a.device_id,
-            role: a.role,
-        }
     }
 }
 

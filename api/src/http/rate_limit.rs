@@ -41,24 +41,6 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
     }
 }
 
-/// The per-IP limit on a stranger-callable endpoint: governor in this process,
-/// plus a shared one-minute window in Redis so it holds across API replicas.
-pub async fn limit_public_ip(
-    state: &crate::state::AppState,
-    bucket: &str,
-    ip: IpAddr,
-) -> Result<(), ApiError> {
-    state.public_writes.check(&ip)?;
-    shared_window(
-        &state.kv,
-        bucket,
-        &ip.to_string(),
-        u64::from(state.settings.http.public_writes_per_minute),
-        60,
-    )
-    .await
-}
-
 /// INCR with the window set on the first hit; returns {count, ttl}.
 const WINDOW_SCRIPT: &str = r#"
 local n = redis.call('INCR', KEYS[1])

@@ -15,10 +15,11 @@ use crate::{
     http::{
         auth::{AdminAuth, Csrf, UserAgent, WithCookies},
         client_ip::ClientIp,
-        rate_limit::limit_public_ip,
     },
     services::{
-        drift, login, registration,
+        drift,
+        login::{self, LoginDoor},
+        registration::{self, Decision},
         sessions::Origin,
         user_admin::{self, AccessChange},
     },
@@ -47,13 +48,13 @@ impl AdminApi {
         body: Json<PasswordLogin>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ip = client.0;
-        limit_public_ip(&state, "admin_login", ip).await?;
+        state.limit_public_ip("admin_login", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
             user_agent: ua.0.as_deref(),
         };
-        let l = login::password_login(&state, &body, &origin, true).await?;
+        let l = login::password_login(&state, &body, &origin, LoginDoor::Admins).await?;
         Ok(logged_in(&state, l))
     }
 
@@ -85,7 +86,7 @@ impl AdminApi {
         id: Path<Uuid>,
     ) -> ApiResult<Json<Registration>> {
         Ok(Json(
-            registration::review(&state, &admin.0, id.0, true, None, client.0).await?,
+            registration::review(&state, &admin.0, id.0, Decision::Approve, client.0).await?,
         ))
     }
 
@@ -109,8 +110,7 @@ impl AdminApi {
                 &state,
                 &admin.0,
                 id.0,
-                false,
-                Some(body.reason.trim()),
+                Decision::Reject(Some(body.reason.trim())),
                 client.0,
             )
             .await?,

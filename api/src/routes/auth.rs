@@ -1,8 +1,7 @@
 use poem::web::Data;
 use poem_openapi::{payload::Json, ApiResponse, OpenApi};
 use shared_types::{
-    ErrorCode, LoginResult, OtpRequest, OtpRequested, OtpVerify, RegisterRequest, Registered,
-    SessionConsume,
+    LoginResult, OtpRequest, OtpRequested, OtpVerify, RegisterRequest, Registered, SessionConsume,
 };
 use validator::Validate;
 
@@ -10,15 +9,13 @@ use super::ApiTags;
 use crate::{
     error::{ApiError, ApiResult},
     http::{
-        auth::{AccessCookie, Csrf, RefreshCookie, SessionCookies, UserAgent, WithCookies},
+        auth::{AccessCookie, Csrf, RefreshCookie, UserAgent, WithCookies},
         client_ip::ClientIp,
-        rate_limit::limit_public_ip,
     },
-    integrations::turnstile::TurnstileError,
+    identity::SessionTokens,
     services::{
         login::{self, LoggedIn},
-        otp::{self, OtpError},
-        registration,
+        otp, registration,
         sessions::{self, Origin},
     },
     state::AppState,
@@ -53,37 +50,6 @@ pub enum RegisterResponse {
     /// Received; an admin reviews it. The number can log in once approved.
     #[oai(status = 202)]
     Accepted(Json<Registered>),
-}
-
-impl From<OtpError> for ApiError {
-    fn from(e: OtpError) -> Self {
-        match e {
-            OtpError::InvalidPhone => {
-                ApiError::new(ErrorCode::InvalidPhone, "not an Indonesian mobile number")
-            }
-            OtpError::Turnstile(TurnstileError::Rejected(reason)) => ApiError::new(
-                ErrorCode::TurnstileFailed,
-                "the Turnstile token was not accepted",
-            )
-            .with_detail("reason", reason),
-            OtpError::Turnstile(e @ TurnstileError::Unavailable(_)) => {
-                ApiError::unavailable("turnstile", e)
-            }
-            OtpError::Limited(seconds) => ApiError::rate_limited(seconds),
-            OtpError::BudgetExhausted => ApiError::new(
-                ErrorCode::ServiceUnavailable,
-                "login codes cannot be sent right now",
-            ),
-            OtpError::Invalid { attempts_left } => ApiError::new(
-                ErrorCode::OtpInvalid,
-                "the code is wrong, expired or already used",
-            )
-            .with_detail("attempts_left", attempts_left),
-            e @ OtpError::Redis(_) => ApiError::unavailable("redis", e),
-            OtpError::Pool(e) => e.into(),
-            OtpError::Db(e) => e.into(),
-        }
-    }
 }
 
 pub fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
@@ -138,7 +104,7 @@ impl AuthApi {
         body: Json<OtpVerify>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
-        limit_public_ip(&state, "otp_verify", ip).await?;
+        state.limit_public_ip("otp_verify", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
@@ -165,7 +131,7 @@ impl AuthApi {
         body: Json<SessionConsume>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
-        limit_public_ip(&state, "session_consume", ip).await?;
+        state.limit_public_ip("session_consume", ip).await?;
         body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
@@ -195,7 +161,7 @@ impl AuthApi {
                 cookies: cookies.headers(&state.settings.session),
                 inner: NoContent::Done,
             }),
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -210,7 +176,7 @@ impl AuthApi {
     ) -> ApiResult<WithCookies<NoContent>> {
         sessions::logout(&state, access.0.as_deref(), refresh.0.as_deref()).await?;
         Ok(WithCookies {
-            cookies: SessionCookies::cleared(&state.settings.session),
+            cookies: SessionTokens::cleared(&state.settings.session),
             inner: NoContent::Done,
         })
     }
@@ -228,7 +194,7 @@ impl AuthApi {
         body: Json<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         let ClientIp(ip) = client;
-        limit_public_ip(&state, "register", ip).await?;
+        state.limit_public_ip("register", ip).await?;
         registration::register(&state, &body, ip).await?;
         Ok(RegisterResponse::Accepted(Json(Registered {
             status: "pending".into(),

@@ -4,10 +4,7 @@ use shared_types::{CaptiveInfo, PortalConfig};
 
 use super::ApiTags;
 use crate::{
-    error::ApiResult,
-    http::{auth::Auth, client_ip::ClientIp},
-    services::captive,
-    state::AppState,
+    error::ApiResult, http::client_ip::ClientIp, identity::Auth, services::captive, state::AppState,
 };
 
 pub struct CaptiveApi;

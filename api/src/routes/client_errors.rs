@@ -4,9 +4,9 @@ use shared_types::{ClientErrorReceipt, NewClientError};
 
 use super::ApiTags;
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     http::{client_ip::ClientIp, request_id::RequestId},
-    services::client_errors::{self, ClientErrorsError, Reporter},
+    services::client_errors::{self, Reporter},
     state::AppState,
 };
 
@@ -17,16 +17,6 @@ pub enum ReportClientErrorResponse {
     /// The report was stored.
     #[oai(status = 202)]
     Accepted(Json<ClientErrorReceipt>),
-}
-
-impl From<ClientErrorsError> for ApiError {
-    fn from(e: ClientErrorsError) -> Self {
-        match e {
-            ClientErrorsError::Invalid(v) => ApiError::validation(&v),
-            ClientErrorsError::Pool(e) => e.into(),
-            ClientErrorsError::Db(e) => e.into(),
-        }
-    }
 }
 
 #[OpenApi(tag = "ApiTags::ClientErrors")]

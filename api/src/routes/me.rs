@@ -13,8 +13,9 @@ use validator::Validate;
 use super::ApiTags;
 use crate::{
     error::{ApiError, ApiResult},
-    http::{auth::Auth, client_ip::ClientIp},
-    services::login,
+    http::client_ip::ClientIp,
+    identity::Auth,
+    services::{devices, me},
     state::AppState,
 };
 
@@ -36,13 +37,13 @@ impl MeApi {
     /// The logged-in person.
     #[oai(path = "/me", method = "get", operation_id = "get_me")]
     async fn me(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<UserView>> {
-        Ok(Json(login::me(&state, &auth).await?))
+        Ok(Json(me::me(&state, &auth).await?))
     }
 
     /// Access status, quota left, expiry and hotspot account name.
     #[oai(path = "/me/status", method = "get", operation_id = "get_my_status")]
     async fn status(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<StatusView>> {
-        Ok(Json(login::my_status(&state, &auth).await?))
+        Ok(Json(me::my_status(&state, &auth).await?))
     }
 
     /// Daily usage for the last `days` days (default 7, at most 90), oldest first,
@@ -54,7 +55,7 @@ impl MeApi {
         auth: Auth,
         #[oai(default = "default_days")] days: Query<u32>,
     ) -> ApiResult<Json<UsageHistory>> {
-        Ok(Json(login::my_usage(&state, &auth, days.0).await?))
+        Ok(Json(me::my_usage(&state, &auth, days.0).await?))
     }
 
     /// A fresh one-time link (valid once, 2 minutes) that opens this session in the
@@ -69,7 +70,7 @@ impl MeApi {
         state: Data<&AppState>,
         auth: Auth,
     ) -> ApiResult<Json<BrowserLink>> {
-        Ok(Json(login::browser_link(&state, &auth).await?))
+        Ok(Json(me::browser_link(&state, &auth).await?))
     }
 
     /// The person's devices, most recently seen first; `current` marks this session's.
@@ -79,7 +80,7 @@ impl MeApi {
         state: Data<&AppState>,
         auth: Auth,
     ) -> ApiResult<Json<Vec<DeviceView>>> {
-        Ok(Json(login::my_devices(&state, &auth).await?))
+        Ok(Json(devices::my_devices(&state, &auth).await?))
     }
 
     /// Rename a device.
@@ -97,7 +98,7 @@ impl MeApi {
     ) -> ApiResult<Json<DeviceView>> {
         body.validate().map_err(|e| ApiError::validation(&e))?;
         Ok(Json(
-            login::rename_device(&state, &auth, id.0, &body.label).await?,
+            devices::rename_device(&state, &auth, id.0, &body.label).await?,
         ))
     }
 
@@ -113,7 +114,7 @@ impl MeApi {
         auth: Auth,
         id: Path<Uuid>,
     ) -> ApiResult<DeletedResponse> {
-        login::delete_device(&state, &auth, id.0).await?;
+        devices::delete_device(&state, &auth, id.0).await?;
         Ok(DeletedResponse::Deleted)
     }
 
@@ -130,6 +131,8 @@ impl MeApi {
         auth: Auth,
         client: ClientIp,
     ) -> ApiResult<Json<Connected>> {
-        Ok(Json(login::connect_current(&state, &auth, client.0).await?))
+        Ok(Json(
+            devices::connect_current(&state, &auth, client.0).await?,
+        ))
     }
 }

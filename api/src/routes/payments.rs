@@ -14,15 +14,12 @@ use validator::Validate;
 
 use super::ApiTags;
 use crate::{
-    db::payments::Filter,
+    db::payments::{Catalogue, Filter},
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, Auth},
-        client_ip::ClientIp,
-        rate_limit::{limit_public_ip, shared_window},
-    },
+    http::{auth::AdminAuth, client_ip::ClientIp, rate_limit::shared_window},
+    identity::Auth,
     integrations::midtrans::Fields,
-    services::payments::{self, Applied, Source},
+    services::payments::{self, Applied, PaymentError, Source},
     state::AppState,
 };
 
@@ -47,11 +44,10 @@ fn order_id(raw: &str) -> Result<&str, ApiError> {
 
 /// Database or Redis trouble while handling a notification answers 503, so
 /// Midtrans retries 4 times (a 500 would be retried only once).
-fn retryable(e: ApiError) -> ApiError {
-    if e.code() == ErrorCode::Internal {
-        ApiError::unavailable("payments", anyhow::anyhow!("{e:?}"))
-    } else {
-        e
+fn retryable(e: PaymentError) -> ApiError {
+    match e {
+        PaymentError::Store(e) => ApiError::unavailable("payments", e),
+        e => e.into(),
     }
 }
 
@@ -60,7 +56,7 @@ impl PaymentsApi {
     /// Packages on sale, in display order.
     #[oai(path = "/packages", method = "get", operation_id = "list_packages")]
     async fn packages(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<PackageView>>> {
-        Ok(Json(payments::packages(&state, true).await?))
+        Ok(Json(payments::packages(&state, Catalogue::OnSale).await?))
     }
 
     /// Buy a package: returns Midtrans' payment page. An open payment for
@@ -131,7 +127,7 @@ impl PaymentsApi {
         body: Json<Value>,
     ) -> ApiResult<Json<NotificationAck>> {
         let Some(fields) = Fields::of(&body.0) else {
-            limit_public_ip(&state, "midtrans_bad", client.0).await?;
+            state.limit_public_ip("midtrans_bad", client.0).await?;
             return Err(ApiError::new(
                 ErrorCode::MalformedBody,
                 "order_id, status_code, gross_amount and signature_key are required",
@@ -139,7 +135,7 @@ impl PaymentsApi {
         };
         if !fields.signed_with(state.midtrans.server_key()) {
             tracing::warn!(ip = %client.0, order_id = fields.order_id, "midtrans notification with a wrong signature");
-            limit_public_ip(&state, "midtrans_bad", client.0).await?;
+            state.limit_public_ip("midtrans_bad", client.0).await?;
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "signature does not match",
@@ -170,7 +166,7 @@ impl PaymentsApi {
         state: Data<&AppState>,
         _admin: AdminAuth,
     ) -> ApiResult<Json<Vec<PackageView>>> {
-        Ok(Json(payments::packages(&state, false).await?))
+        Ok(Json(payments::packages(&state, Catalogue::All).await?))
     }
 
     /// Create a package.

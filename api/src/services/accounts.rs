@@ -38,25 +38,14 @@ pub async fn create_admin(
     let hash = hash_password(password).await?;
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    let row = tx
-        .query_one(
-            "insert into users (id, username, password_hash, name, role, phone, approval)
-             values ($1, $2, $3, $4, $5, $6, 'approved')
-             on conflict (username) do update set password_hash = excluded.password_hash,
-                 name = excluded.name, role = excluded.role, phone = excluded.phone,
-                 session_version = users.session_version + 1, updated_at = now()
-             returning id",
-            &[
-                &Uuid::now_v7(),
-                &username,
-                &hash,
-                &name,
-                &role.as_str(),
-                &phone,
-            ],
-        )
-        .await?;
-    let id: Uuid = row.get(0);
+    let account = db::users::PasswordAccount {
+        username,
+        password_hash: &hash,
+        name,
+        role,
+        phone: phone.as_deref(),
+    };
+    let id = db::users::upsert_password_account(&tx, &account).await?;
     db::audit::record(
         &tx,
         &Entry::cli("user.admin_create")
@@ -113,28 +102,14 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
     )
     .await?;
     let tx = db.transaction().await?;
-    let resident = Uuid::now_v7();
-    let row = tx
-        .query_one(
-            "insert into users (id, phone, name, role, blok, kamar, approval, router_id,
-                                quota_bytes, used_bytes, valid_until, fup_threshold_bytes)
-             values ($1, '+6281200000001', 'Warga Demo', 'resident', 'A', '1', 'approved', $2, $3, 0, $4, $5)
-             on conflict (phone) do update set approval = 'approved', active = true, blocked = false,
-                 blocked_reason = null, router_id = excluded.router_id, quota_bytes = excluded.quota_bytes,
-                 used_bytes = 0, valid_until = excluded.valid_until,
-                 fup_threshold_bytes = excluded.fup_threshold_bytes, updated_at = now()
-             returning id, hotspot_password_sealed",
-            &[
-                &resident,
-                &router_id,
-                &(5 * GIB),
-                &(OffsetDateTime::now_utc() + Duration::days(30)),
-                &state.settings.quota.fup_threshold(5 * GIB),
-            ],
-        )
-        .await?;
-    let id: Uuid = row.get(0);
-    let existing: Option<String> = row.get(1);
+    let (id, existing) = db::users::upsert_demo_resident(
+        &tx,
+        router_id,
+        5 * GIB,
+        OffsetDateTime::now_utc() + Duration::days(30),
+        state.settings.quota.fup_threshold(5 * GIB),
+    )
+    .await?;
     if existing.is_none() {
         let sealed = state.sealer.seal(
             &new_hotspot_password(),
@@ -142,7 +117,10 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
         );
         db::users::set_hotspot_password_if_missing(&tx, id, &sealed).await?;
     }
-    if db::payments::packages(&tx, false).await?.is_empty() {
+    if db::payments::packages(&tx, db::payments::Catalogue::All)
+        .await?
+        .is_empty()
+    {
         for (name, price_idr, quota_bytes, validity_days) in [
             ("Harian 1 GB", 5_000, Some(GIB), 1),
             ("Mingguan 5 GB", 20_000, Some(5 * GIB), 7),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use shared_types::{AccessStatus, CaptiveInfo, PortalConfig};
 use time::OffsetDateTime;
 
-use crate::{db, error::ApiError, http::auth::Auth, state::AppState};
+use crate::{db, identity::Auth, services::StoreError, state::AppState};
 
 /// The answer for a client: by its session when it has one, else by the
 /// device last seen at its address.
@@ -13,7 +13,7 @@ pub async fn info(
     state: &AppState,
     auth: Option<&Auth>,
     ip: IpAddr,
-) -> Result<CaptiveInfo, ApiError> {
+) -> Result<CaptiveInfo, StoreError> {
     let db = state.db.get().await?;
     let user_id = match auth {
         Some(a) => Some(a.user_id),
@@ -55,7 +55,7 @@ pub async fn info(
 /// `GET /portal`: what the portal shows before login. `mac` is the router's
 /// `$(mac)` from the captive redirect; only its form is judged (randomized or
 /// not), nothing is looked up, so the answer reveals nothing about accounts.
-pub async fn portal(state: &AppState, mac: Option<&str>) -> Result<PortalConfig, ApiError> {
+pub async fn portal(state: &AppState, mac: Option<&str>) -> Result<PortalConfig, StoreError> {
     let s = &state.settings;
     let packages_on_sale = {
         let db = state.db.get().await?;

@@ -4,23 +4,34 @@
 
 use std::{collections::HashSet, time::Instant};
 
-use shared_types::{
-    CycleView, DriftItem, ErrorCode, LoginMode, RouterDrift, RouterHealth, UserDrift,
-};
+use shared_types::{CycleView, DriftItem, LoginMode, RouterDrift, RouterHealth, UserDrift};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::{
     crypto::aad,
     db::{self, cycles::LastCycle, routers::RouterRow},
-    error::ApiError,
     services::{
         accounting::{self, Observation},
         reconcile::{self, text_of, Change, Index, Snapshot},
         router_account::{is_ours, HotspotError},
+        store_errors, StoreError,
     },
     state::AppState,
 };
+
+#[derive(Debug, thiserror::Error)]
+pub enum DriftError {
+    #[error("no router with this id")]
+    NoRouter,
+    #[error(transparent)]
+    Hotspot(#[from] HotspotError),
+    #[error("stored hotspot password cannot be opened: {0}")]
+    Sealed(#[from] crate::crypto::OpenError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+store_errors!(DriftError);
 
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
@@ -40,12 +51,12 @@ fn cycle_view(c: LastCycle) -> CycleView {
     }
 }
 
-pub async fn router_drift(state: &AppState, id: Uuid) -> Result<RouterDrift, ApiError> {
+pub async fn router_drift(state: &AppState, id: Uuid) -> Result<RouterDrift, DriftError> {
     let (router, last) = {
         let db = state.db.get().await?;
         let router = db::routers::by_id(&db, id)
             .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no router with this id"))?;
+            .ok_or(DriftError::NoRouter)?;
         (router, db::cycles::of_router(&db, id).await?)
     };
     let mut health = RouterHealth {
@@ -124,7 +135,7 @@ async fn compare(
     state: &AppState,
     router: &RouterRow,
     snap: &Snapshot,
-) -> Result<(u32, Vec<UserDrift>), ApiError> {
+) -> Result<(u32, Vec<UserDrift>), DriftError> {
     let bypass = router.login_mode == LoginMode::Bypass;
     let index = Index::of(snap);
     let db = state.db.get().await?;
@@ -142,7 +153,7 @@ async fn compare(
         known.insert(name.clone());
         let user_macs = macs.get(&user.id).map_or(&[][..], |v| &v[..]);
         let prev = baselines.get(&user.id).map(|(o, _)| o);
-        let observed = index.observe(bypass, &name, user_macs);
+        let observed = index.observe(router.login_mode, &name, user_macs);
         let unaccounted = match (prev, &observed) {
             (Some(p), Some(o)) => accounting::usage_delta(p, o),
             (None, Some(o)) if bypass => accounting::usage_delta(&Observation::default(), o),
@@ -158,8 +169,7 @@ async fn compare(
         let password = match &user.hotspot_password_sealed {
             Some(sealed) => state
                 .sealer
-                .open(sealed, &aad("users", "hotspot_password_sealed", &user.id))
-                .map_err(ApiError::internal)?,
+                .open(sealed, &aad("users", "hotspot_password_sealed", &user.id))?,
             None => zeroize::Zeroizing::new(
                 actual
                     .and_then(|r| r.text("password"))

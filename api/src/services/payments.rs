@@ -19,8 +19,8 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 use shared_types::{
-    ErrorCode, PackageInput, PackageRemoved, PackageView, PurchaseCreated, PurchaseStatus,
-    PurchaseView, TransactionDetail, TransactionList,
+    PackageInput, PackageRemoved, PackageView, PurchaseCreated, PurchaseStatus, PurchaseView,
+    TransactionDetail, TransactionList,
 };
 use time::{macros::offset, Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -29,28 +29,43 @@ use crate::{
     db::{
         self,
         audit::Entry,
-        payments::{Event, GatewayUpdate, Purchase},
+        payments::{Catalogue, Event, GatewayUpdate, Purchase},
         users::rfc3339,
+        RowLock,
     },
-    error::ApiError,
-    http::auth::Auth,
+    identity::Auth,
     integrations::midtrans::{Fields, MidtransError, SnapOrder, StatusReply, Verdict},
+    services::{store_errors, StoreError},
     state::AppState,
 };
 
-fn package_not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no package with this id")
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("no package with this id")]
+    PackageNotFound,
+    #[error("no purchase with this order id")]
+    PurchaseNotFound,
+    /// The session's user is gone.
+    #[error("session ended")]
+    SignedOut,
+    /// Blocked, deactivated or not approved.
+    #[error("this account cannot buy packages")]
+    CannotBuy,
+    #[error("payment gateway: {0}")]
+    Gateway(#[from] MidtransError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
-
-fn purchase_not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no purchase with this order id")
-}
+store_errors!(PaymentError);
 
 // ---- packages ---------------------------------------------------------------
 
-pub async fn packages(state: &AppState, only_active: bool) -> Result<Vec<PackageView>, ApiError> {
+pub async fn packages(
+    state: &AppState,
+    which: Catalogue,
+) -> Result<Vec<PackageView>, PaymentError> {
     let db = state.db.get().await?;
-    Ok(db::payments::packages(&db, only_active)
+    Ok(db::payments::packages(&db, which)
         .await?
         .iter()
         .map(|p| p.view())
@@ -64,7 +79,7 @@ pub async fn save_package(
     id: Option<Uuid>,
     input: &PackageInput,
     ip: IpAddr,
-) -> Result<PackageView, ApiError> {
+) -> Result<PackageView, PaymentError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let (pid, action) = match id {
@@ -73,7 +88,7 @@ pub async fn save_package(
     };
     let saved = db::payments::save_package(&tx, pid, input, id.is_some())
         .await?
-        .ok_or_else(package_not_found)?;
+        .ok_or(PaymentError::PackageNotFound)?;
     db::audit::record(
         &tx,
         &Entry::admin(admin.user_id, action)
@@ -96,12 +111,12 @@ pub async fn remove_package(
     admin: &Auth,
     id: Uuid,
     ip: IpAddr,
-) -> Result<PackageRemoved, ApiError> {
+) -> Result<PackageRemoved, PaymentError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let outcome = db::payments::remove_package(&tx, id)
         .await?
-        .ok_or_else(package_not_found)?;
+        .ok_or(PaymentError::PackageNotFound)?;
     db::audit::record(
         &tx,
         &Entry::admin(admin.user_id, "package.remove")
@@ -150,34 +165,27 @@ fn midtrans_time(t: OffsetDateTime) -> String {
     )
 }
 
-fn gateway_down(e: MidtransError) -> ApiError {
-    ApiError::unavailable("payment gateway", e)
-}
-
 /// Starts a purchase, or hands back the open one for the same package.
 pub async fn purchase(
     state: &AppState,
     auth: &Auth,
     package_id: Uuid,
     ip: IpAddr,
-) -> Result<PurchaseCreated, ApiError> {
+) -> Result<PurchaseCreated, PaymentError> {
     let settings = &state.settings.midtrans;
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     // The user's row lock serialises purchases of one user (double clicks).
     let user = db::users::by_id_for_update(&tx, auth.user_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "session ended"))?;
+        .ok_or(PaymentError::SignedOut)?;
     if !user.may_log_in() {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "this account cannot buy packages",
-        ));
+        return Err(PaymentError::CannotBuy);
     }
     let package = db::payments::package(&tx, package_id)
         .await?
         .filter(|p| p.active)
-        .ok_or_else(package_not_found)?;
+        .ok_or(PaymentError::PackageNotFound)?;
     if let Some(open) = db::payments::reusable(&tx, user.id, &package).await? {
         tx.commit().await?;
         return Ok(PurchaseCreated {
@@ -209,8 +217,7 @@ pub async fn purchase(
             finish_url,
             custom_field1: format!("user:{}", user.id),
         })
-        .await
-        .map_err(gateway_down)?;
+        .await?;
     db::payments::insert_purchase(
         &tx,
         &db::payments::NewPurchase {
@@ -245,7 +252,10 @@ pub async fn purchase(
     })
 }
 
-pub async fn my_purchases(state: &AppState, auth: &Auth) -> Result<Vec<PurchaseView>, ApiError> {
+pub async fn my_purchases(
+    state: &AppState,
+    auth: &Auth,
+) -> Result<Vec<PurchaseView>, PaymentError> {
     let db = state.db.get().await?;
     Ok(db::payments::of_user(&db, auth.user_id, 50)
         .await?
@@ -261,13 +271,13 @@ pub async fn my_purchase(
     state: &AppState,
     auth: &Auth,
     order_id: &str,
-) -> Result<PurchaseView, ApiError> {
+) -> Result<PurchaseView, PaymentError> {
     let mine = |p: &Purchase| p.user_id == Some(auth.user_id);
     let db = state.db.get().await?;
-    let p = db::payments::purchase(&db, order_id, false)
+    let p = db::payments::purchase(&db, order_id, RowLock::None)
         .await?
         .filter(mine)
-        .ok_or_else(purchase_not_found)?;
+        .ok_or(PaymentError::PurchaseNotFound)?;
     drop(db);
     if p.status != PurchaseStatus::Pending || !poll_slot(state, order_id).await? {
         return Ok(p.view());
@@ -276,14 +286,14 @@ pub async fn my_purchase(
         tracing::warn!(order_id, error = format!("{e:?}"), "status check failed");
     }
     let db = state.db.get().await?;
-    let p = db::payments::purchase(&db, order_id, false)
+    let p = db::payments::purchase(&db, order_id, RowLock::None)
         .await?
-        .ok_or_else(purchase_not_found)?;
+        .ok_or(PaymentError::PurchaseNotFound)?;
     Ok(p.view())
 }
 
 /// Whether this request may ask Midtrans now (one check per order per period).
-async fn poll_slot(state: &AppState, order_id: &str) -> Result<bool, ApiError> {
+async fn poll_slot(state: &AppState, order_id: &str) -> Result<bool, PaymentError> {
     use fred::{interfaces::KeysInterface, types::Expiration, types::SetOptions};
     let set: Option<String> = state
         .kv
@@ -370,10 +380,10 @@ pub async fn apply(
     source: Source,
     fields: &Fields,
     body: &Value,
-) -> Result<Applied, ApiError> {
+) -> Result<Applied, PaymentError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    let purchase = db::payments::purchase(&tx, &fields.order_id, true).await?;
+    let purchase = db::payments::purchase(&tx, &fields.order_id, RowLock::ForUpdate).await?;
     let event = |purchase_id, outcome| Event {
         purchase_id,
         order_id: &fields.order_id,
@@ -464,7 +474,7 @@ async fn credit(
     tx: &deadpool_postgres::Transaction<'_>,
     p: &Purchase,
     late: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), PaymentError> {
     let now = OffsetDateTime::now_utc();
     let user = match p.user_id {
         Some(id) => db::users::by_id_for_update(tx, id).await?,
@@ -508,25 +518,15 @@ async fn credit(
                 .is_none()
                 .then(|| u.unlimited_until.filter(|t| *t > now).unwrap_or(now) + days);
             let threshold = p.quota_bytes.map(|q| state.settings.quota.fup_threshold(q));
-            tx.execute(
-                "update users set
-                     quota_bytes = quota_bytes + $2,
-                     valid_until = $3,
-                     unlimited_until = coalesce($4, unlimited_until),
-                     fup_threshold_bytes = coalesce($5, fup_threshold_bytes),
-                     hotspot_profile = $6,
-                     updated_at = now()
-                 where id = $1",
-                &[
-                    &u.id,
-                    &p.quota_bytes.unwrap_or(0),
-                    &after,
-                    &unlimited_until,
-                    &threshold,
-                    &p.router_profile,
-                ],
-            )
-            .await?;
+            let credit = db::users::Credit {
+                user_id: u.id,
+                quota_bytes: p.quota_bytes.unwrap_or(0),
+                valid_until: after,
+                unlimited_until,
+                fup_threshold_bytes: threshold,
+                hotspot_profile: p.router_profile.as_deref(),
+            };
+            db::users::apply_credit(tx, &credit).await?;
             db::users::notify_changed(tx, u.id).await?;
             entry = entry.detail("user", u.id.to_string());
         }
@@ -549,12 +549,8 @@ pub async fn check_order(
     state: &AppState,
     order_id: &str,
     close_stale: bool,
-) -> Result<Applied, ApiError> {
-    let reply = state
-        .midtrans
-        .status(order_id)
-        .await
-        .map_err(gateway_down)?;
+) -> Result<Applied, PaymentError> {
+    let reply = state.midtrans.status(order_id).await?;
     match reply {
         StatusReply::Found(fields, body) => {
             let applied = apply(state, Source::StatusCheck, &fields, &body).await?;
@@ -576,11 +572,11 @@ async fn close_if_stale(
     order_id: &str,
     not_found: Option<&Value>,
     close: bool,
-) -> Result<Applied, ApiError> {
+) -> Result<Applied, PaymentError> {
     let grace = Duration::seconds(state.settings.midtrans.expire_grace_seconds as i64);
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    let purchase = db::payments::purchase(&tx, order_id, true).await?;
+    let purchase = db::payments::purchase(&tx, order_id, RowLock::ForUpdate).await?;
     let stale = close
         && purchase.as_ref().is_some_and(|p| {
             p.status == PurchaseStatus::Pending && p.expires_at + grace <= OffsetDateTime::now_utc()
@@ -669,7 +665,7 @@ pub async fn transactions(
     filter: &db::payments::Filter,
     limit: i64,
     offset: i64,
-) -> Result<TransactionList, ApiError> {
+) -> Result<TransactionList, PaymentError> {
     let db = state.db.get().await?;
     let (items, totals) =
         db::payments::list(&db, filter, &state.settings.worker.time_zone, limit, offset).await?;
@@ -679,11 +675,14 @@ pub async fn transactions(
     })
 }
 
-pub async fn transaction(state: &AppState, order_id: &str) -> Result<TransactionDetail, ApiError> {
+pub async fn transaction(
+    state: &AppState,
+    order_id: &str,
+) -> Result<TransactionDetail, PaymentError> {
     let db = state.db.get().await?;
-    let p = db::payments::purchase(&db, order_id, false)
+    let p = db::payments::purchase(&db, order_id, RowLock::None)
         .await?
-        .ok_or_else(purchase_not_found)?;
+        .ok_or(PaymentError::PurchaseNotFound)?;
     Ok(TransactionDetail {
         transaction: p.admin_view(),
         events: db::payments::events(&db, p.id).await?,
@@ -697,12 +696,12 @@ pub async fn recheck(
     admin: &Auth,
     order_id: &str,
     ip: IpAddr,
-) -> Result<TransactionDetail, ApiError> {
+) -> Result<TransactionDetail, PaymentError> {
     {
         let db = state.db.get().await?;
-        db::payments::purchase(&db, order_id, false)
+        db::payments::purchase(&db, order_id, RowLock::None)
             .await?
-            .ok_or_else(purchase_not_found)?;
+            .ok_or(PaymentError::PurchaseNotFound)?;
         db::audit::record(
             &db,
             &Entry::admin(admin.user_id, "purchase.recheck")

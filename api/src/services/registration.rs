@@ -2,27 +2,54 @@
 
 use std::net::IpAddr;
 
-use shared_types::{
-    phone::normalize_id_mobile, ErrorCode, RegisterRequest, RegisterRole, Registration, Role,
-};
+use shared_types::{phone::normalize_id_mobile, RegisterRequest, RegisterRole, Registration, Role};
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::{
     crypto::{aad, new_hotspot_password},
     db::{self, audit::Entry, users::NewPhoneUser, users::User},
-    error::ApiError,
-    http::auth::Auth,
-    services::otp::OtpError,
+    identity::Auth,
+    services::{otp::OtpError, store_errors, StoreError},
     state::AppState,
 };
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    #[error("invalid registration")]
+    Invalid(#[from] validator::ValidationErrors),
+    /// Blok/kamar/tamping do not fit the role; names the field to fix.
+    #[error("{message}")]
+    Hierarchy {
+        message: &'static str,
+        field: &'static str,
+    },
+    /// The phone number or the Turnstile check failed.
+    #[error(transparent)]
+    Otp(#[from] OtpError),
+    #[error("this number is already registered")]
+    AlreadyRegistered,
+    /// Reviewed already, or no such registration.
+    #[error("no pending registration with this id")]
+    NotPending,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+store_errors!(RegistrationError);
+
+/// An admin's decision on a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision<'a> {
+    Approve,
+    /// Rejected, with the reason given (if any).
+    Reject(Option<&'a str>),
+}
 
 /// The Turnstile action of the registration form's widget.
 pub const TURNSTILE_ACTION: &str = "register";
 
-fn hierarchy_error(message: &str, field: &str) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, message)
-        .with_detail("fields", serde_json::json!({ field: ["hierarchy"] }))
+fn hierarchy_error(message: &'static str, field: &'static str) -> RegistrationError {
+    RegistrationError::Hierarchy { message, field }
 }
 
 fn clean(s: &Option<String>) -> Option<&str> {
@@ -34,8 +61,8 @@ pub async fn register(
     state: &AppState,
     req: &RegisterRequest,
     ip: IpAddr,
-) -> Result<Uuid, ApiError> {
-    req.validate().map_err(|e| ApiError::validation(&e))?;
+) -> Result<Uuid, RegistrationError> {
+    req.validate()?;
     let phone = normalize_id_mobile(&req.phone).map_err(|_| OtpError::InvalidPhone)?;
     let (blok, kamar, tamping) = (
         clean(&req.blok),
@@ -90,12 +117,7 @@ pub async fn register(
         },
     )
     .await?
-    .ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::AlreadyRegistered,
-            "this number is already registered",
-        )
-    })?;
+    .ok_or(RegistrationError::AlreadyRegistered)?;
     db::audit::record(
         &tx,
         &Entry::user(id, "user.register").target("user", id).ip(ip),
@@ -137,12 +159,12 @@ fn registration(u: &User) -> Registration {
         blok: u.blok.clone(),
         kamar: u.kamar.clone(),
         tamping_type: u.tamping_type.clone(),
-        approval: u.approval.clone(),
+        approval: u.approval.as_str().to_owned(),
         created_at: db::users::rfc3339(u.created_at),
     }
 }
 
-pub async fn pending(state: &AppState) -> Result<Vec<Registration>, ApiError> {
+pub async fn pending(state: &AppState) -> Result<Vec<Registration>, RegistrationError> {
     let db = state.db.get().await?;
     Ok(db::users::pending(&db)
         .await?
@@ -157,10 +179,13 @@ pub async fn review(
     state: &AppState,
     admin: &Auth,
     id: Uuid,
-    approve: bool,
-    reason: Option<&str>,
+    decision: Decision<'_>,
     ip: IpAddr,
-) -> Result<Registration, ApiError> {
+) -> Result<Registration, RegistrationError> {
+    let (approve, reason) = match decision {
+        Decision::Approve => (true, None),
+        Decision::Reject(reason) => (false, reason),
+    };
     let sealed = approve.then(|| {
         state.sealer.seal(
             &new_hotspot_password(),
@@ -171,9 +196,7 @@ pub async fn review(
     let tx = db.transaction().await?;
     let user = db::users::review(&tx, id, approve, admin.user_id, reason, sealed.as_deref())
         .await?
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::Conflict, "no pending registration with this id")
-        })?;
+        .ok_or(RegistrationError::NotPending)?;
     let mut entry = Entry::admin(
         admin.user_id,
         if approve {

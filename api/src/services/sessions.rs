@@ -9,11 +9,21 @@ use uuid::Uuid;
 use crate::{
     crypto::{hex, new_token, token_hash},
     db::sessions::{self, Kind, NewSession, Refreshed},
-    error::ApiError,
-    http::auth::SessionCookies,
+    identity::SessionTokens,
+    services::{store_errors, StoreError},
     state::AppState,
 };
-use shared_types::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The refresh token is missing, unknown, expired or was reused; the
+    /// reason is a stable word the client may show.
+    #[error("the session has ended: {0}")]
+    Ended(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+store_errors!(SessionError);
 
 /// Where and how a login happened.
 pub struct Origin<'a> {
@@ -30,7 +40,7 @@ pub async fn issue(
     device_id: Option<Uuid>,
     kind: Kind,
     origin: &Origin<'_>,
-) -> Result<(Uuid, SessionCookies), tokio_postgres::Error> {
+) -> Result<(Uuid, SessionTokens), tokio_postgres::Error> {
     let s = &state.settings.session;
     let access = new_token();
     let refresh = new_token();
@@ -50,20 +60,12 @@ pub async fn issue(
         },
     )
     .await?;
-    Ok((id, SessionCookies { access, refresh }))
-}
-
-fn session_ended(reason: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::Unauthorized,
-        "the session has ended; sign in again",
-    )
-    .with_detail("reason", reason)
+    Ok((id, SessionTokens { access, refresh }))
 }
 
 /// Rotates the refresh token. Reuse of an already rotated token revokes the session.
-pub async fn refresh(state: &AppState, token: Option<&str>) -> Result<SessionCookies, ApiError> {
-    let token = token.ok_or_else(|| session_ended("no_refresh_token"))?;
+pub async fn refresh(state: &AppState, token: Option<&str>) -> Result<SessionTokens, SessionError> {
+    let token = token.ok_or_else(|| SessionError::Ended("no_refresh_token"))?;
     let s = &state.settings.session;
     let access = new_token();
     let refresh = new_token();
@@ -80,7 +82,7 @@ pub async fn refresh(state: &AppState, token: Option<&str>) -> Result<SessionCoo
     match outcome {
         Refreshed::Rotated { .. } => {
             tx.commit().await?;
-            Ok(SessionCookies { access, refresh })
+            Ok(SessionTokens { access, refresh })
         }
         Refreshed::Reused {
             session_id,
@@ -95,9 +97,9 @@ pub async fn refresh(state: &AppState, token: Option<&str>) -> Result<SessionCoo
             .await?;
             tx.commit().await?;
             tracing::warn!(%session_id, "refresh token reused: session revoked");
-            Err(session_ended("refresh_token_reused"))
+            Err(SessionError::Ended("refresh_token_reused"))
         }
-        Refreshed::Invalid => Err(session_ended("invalid_refresh_token")),
+        Refreshed::Invalid => Err(SessionError::Ended("invalid_refresh_token")),
     }
 }
 
@@ -106,7 +108,7 @@ pub async fn logout(
     state: &AppState,
     access: Option<&str>,
     refresh: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), SessionError> {
     let db = state.db.get().await?;
     let mut session = None;
     if let Some(a) = access {

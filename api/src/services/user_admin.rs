@@ -5,17 +5,36 @@
 
 use std::net::IpAddr;
 
-use shared_types::{ErrorCode, Role, UserAccess};
+use shared_types::{Role, UserAccess};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
     db::{self, audit::Entry, users::User},
-    error::ApiError,
-    http::auth::Auth,
-    services::{reconcile, router_account},
+    identity::Auth,
+    services::{
+        reconcile,
+        router_account::{self, HotspotError},
+        store_errors, StoreError,
+    },
     state::AppState,
 };
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserAdminError {
+    #[error("no user with this id")]
+    NotFound,
+    /// An admin may not block or deactivate their own account.
+    #[error("you cannot block or deactivate your own account")]
+    OwnAccount,
+    #[error("admins are deactivated, not deleted")]
+    AdminNotDeleted,
+    #[error(transparent)]
+    Hotspot(#[from] HotspotError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+store_errors!(UserAdminError);
 
 /// An access change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +61,6 @@ impl AccessChange<'_> {
     }
 }
 
-fn not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no user with this id")
-}
-
 pub fn access_view(user: &User, now: OffsetDateTime) -> UserAccess {
     UserAccess {
         id: user.id.to_string(),
@@ -63,36 +78,28 @@ pub async fn change_access(
     id: Uuid,
     change: AccessChange<'_>,
     ip: IpAddr,
-) -> Result<UserAccess, ApiError> {
+) -> Result<UserAccess, UserAdminError> {
     if id == admin.user_id && change.ends_access() {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "you cannot block or deactivate your own account",
-        ));
+        return Err(UserAdminError::OwnAccount);
     }
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     db::users::by_id_for_update(&tx, id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(UserAdminError::NotFound)?;
     let (blocked, reason, active): (Option<bool>, Option<&str>, Option<bool>) = match change {
         AccessChange::Block(r) => (Some(true), Some(r), None),
         AccessChange::Unblock => (Some(false), None, None),
         AccessChange::Deactivate => (None, None, Some(false)),
         AccessChange::Activate => (None, None, Some(true)),
     };
-    tx.execute(
-        "update users set
-             blocked = coalesce($2, blocked),
-             blocked_reason = case when $2 is null then blocked_reason
-                                   when $2 then $3 else null end,
-             active = coalesce($4, active),
-             session_version = session_version + case when $5 then 1 else 0 end,
-             updated_at = now()
-         where id = $1",
-        &[&id, &blocked, &reason, &active, &change.ends_access()],
-    )
-    .await?;
+    let update = db::users::AccessUpdate {
+        blocked,
+        reason,
+        active,
+        end_sessions: change.ends_access(),
+    };
+    db::users::update_access(&tx, id, &update).await?;
     if change.ends_access() {
         db::sessions::revoke_all_of_user(&tx, id, change.action()).await?;
     }
@@ -104,7 +111,9 @@ pub async fn change_access(
     }
     db::audit::record(&tx, &entry).await?;
     db::users::notify_changed(&tx, id).await?;
-    let user = db::users::by_id(&tx, id).await?.ok_or_else(not_found)?;
+    let user = db::users::by_id(&tx, id)
+        .await?
+        .ok_or(UserAdminError::NotFound)?;
     tx.commit().await?;
     Ok(access_view(&user, OffsetDateTime::now_utc()))
 }
@@ -119,36 +128,28 @@ pub async fn delete_user(
     admin: &Auth,
     id: Uuid,
     ip: IpAddr,
-) -> Result<(), ApiError> {
+) -> Result<(), UserAdminError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let user = db::users::by_id_for_update(&tx, id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(UserAdminError::NotFound)?;
     if matches!(user.role, Role::Admin | Role::SuperAdmin) {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "admins are deactivated, not deleted",
-        ));
+        return Err(UserAdminError::AdminNotDeleted);
     }
     let router = router_account::router_of(state, &user).await.ok();
     let mut purged = 0;
     if let Some(router) = &router {
         // Waits for a running cycle on this router to end; holds it off until commit.
-        tx.execute(
-            "select pg_advisory_xact_lock($1)",
-            &[&crate::worker::lock_key(&router.id)],
-        )
-        .await?;
+        db::routers::lock(&tx, &router.id).await?;
         let macs = db::devices::macs_of_users(&tx, &[id]).await?;
         let client = state
             .routers
             .client(router)
             .await
-            .map_err(|e| ApiError::from(router_account::HotspotError::from(e)))?;
+            .map_err(HotspotError::from)?;
         purged = reconcile::purge_user(&client, &user, macs.get(&id).map_or(&[][..], |v| &v[..]))
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
     }
     let entry = Entry::admin(admin.user_id, "user.delete")
         .target("user", id)
@@ -156,8 +157,7 @@ pub async fn delete_user(
         .detail("router_objects_removed", purged)
         .detail("name", user.name.as_str());
     db::audit::record(&tx, &entry).await?;
-    tx.execute("delete from users where id = $1", &[&id])
-        .await?;
+    db::users::delete(&tx, id).await?;
     tx.commit().await?;
     Ok(())
 }

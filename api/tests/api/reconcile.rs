@@ -139,7 +139,7 @@ async fn a_router_owned_by_another_worker_is_skipped_and_a_dead_router_does_not_
     // Another worker holds r1's lock: this one skips it.
     let mut other = w.app.state.db.get().await.unwrap();
     let tx = other.transaction().await.unwrap();
-    let key = api::worker::lock_key(&w.router_id);
+    let key = api::db::routers::lock_key(&w.router_id);
     tx.execute("select pg_advisory_xact_lock($1)", &[&key])
         .await
         .unwrap();

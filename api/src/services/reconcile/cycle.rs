@@ -127,7 +127,7 @@ async fn account_usage(
         };
         let prev = baselines.get(&user.id);
         let user_macs = macs.get(&user.id).map_or(&[][..], |v| &v[..]);
-        let Some(now_obs) = index.observe(bypass, &name, user_macs) else {
+        let Some(now_obs) = index.observe(router.login_mode, &name, user_macs) else {
             totals.insert(user.id, prev.map_or(0, |(o, _)| o.total()));
             continue;
         };
@@ -245,7 +245,12 @@ fn plan_router<'a>(
             continue;
         };
         let actual = index.by_name.get(&desired.name).copied();
-        let sessions = plan_sessions(bypass, actual, &desired, index.sessions(&desired.name));
+        let sessions = plan_sessions(
+            router.login_mode,
+            actual,
+            &desired,
+            index.sessions(&desired.name),
+        );
         plan.kick.extend(sessions.kick);
         let name = actual.and_then(|r| r.get("name")).unwrap_or_default();
         plan.relogin

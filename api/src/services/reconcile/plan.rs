@@ -4,6 +4,7 @@
 //! whose profile changed, is logged in again (RouterOS fixes both at login).
 
 use routeros::Row;
+use shared_types::LoginMode;
 
 use super::{desired::DesiredUser, snapshot::counted};
 
@@ -22,7 +23,7 @@ pub struct SessionPlan<'a> {
 /// Decides what happens to `sessions`, given the router's account row as it
 /// was before this reconcile (`actual`) and what it is being made to say.
 pub fn plan_sessions<'a>(
-    bypass: bool,
+    mode: LoginMode,
     actual: Option<&Row>,
     desired: &DesiredUser,
     sessions: &[&'a Row],
@@ -34,7 +35,7 @@ pub fn plan_sessions<'a>(
         };
     }
     // Bypassed devices have no hotspot session to refresh; a missing account has none either.
-    let (false, Some(actual)) = (bypass, actual) else {
+    let (LoginMode::HotspotLogin, Some(actual)) = (mode, actual) else {
         return SessionPlan::default();
     };
     let committed = counted(actual);
@@ -73,6 +74,9 @@ mod tests {
     use super::super::diff::tests::row;
     use super::*;
 
+    const HOTSPOT: LoginMode = LoginMode::HotspotLogin;
+    const BYPASS: LoginMode = LoginMode::Bypass;
+
     fn desired(limit: Option<u64>, disabled: bool, profile: &str) -> DesiredUser {
         DesiredUser {
             name: "0812".into(),
@@ -107,11 +111,11 @@ mod tests {
     #[test]
     fn without_access_every_session_is_ended_and_none_relogged() {
         let s = session("100");
-        let plan = plan_sessions(false, None, &desired(Some(0), true, "default"), &[&s]);
+        let plan = plan_sessions(HOTSPOT, None, &desired(Some(0), true, "default"), &[&s]);
         assert_eq!(plan.kick, vec![&s]);
         assert!(plan.relogin.is_empty());
         // Bypass mode too.
-        let plan = plan_sessions(true, None, &desired(Some(0), true, "default"), &[&s]);
+        let plan = plan_sessions(BYPASS, None, &desired(Some(0), true, "default"), &[&s]);
         assert_eq!(plan.kick.len(), 1);
     }
 
@@ -122,7 +126,7 @@ mod tests {
         let acct = account("1000", "1000", "true");
         let s = session("500");
         let plan = plan_sessions(
-            false,
+            HOTSPOT,
             Some(&acct),
             &desired(Some(5000), false, "default"),
             &[&s],
@@ -135,7 +139,7 @@ mod tests {
         let acct = account("5000", "1000", "false");
         let s = session("4000");
         let same = plan_sessions(
-            false,
+            HOTSPOT,
             Some(&acct),
             &desired(Some(5000), false, "default"),
             &[&s],
@@ -143,14 +147,19 @@ mod tests {
         assert_eq!(same, SessionPlan::default());
         // Only the profile changed (FUP): logged in again.
         let fup = plan_sessions(
-            false,
+            HOTSPOT,
             Some(&acct),
             &desired(Some(5000), false, "gerbang-fup"),
             &[&s],
         );
         assert_eq!(fup.relogin, vec![&s]);
         // Unlimited now, the session had a limit.
-        let unl = plan_sessions(false, Some(&acct), &desired(None, false, "default"), &[&s]);
+        let unl = plan_sessions(
+            HOTSPOT,
+            Some(&acct),
+            &desired(None, false, "default"),
+            &[&s],
+        );
         assert_eq!(unl.relogin.len(), 1);
     }
 
@@ -160,11 +169,11 @@ mod tests {
         let s = session("10");
         let d = desired(Some(5000), false, "other");
         assert_eq!(
-            plan_sessions(true, Some(&acct), &d, &[&s]),
+            plan_sessions(BYPASS, Some(&acct), &d, &[&s]),
             SessionPlan::default()
         );
         assert_eq!(
-            plan_sessions(false, None, &d, &[&s]),
+            plan_sessions(HOTSPOT, None, &d, &[&s]),
             SessionPlan::default()
         );
     }

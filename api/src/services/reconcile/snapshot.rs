@@ -153,7 +153,7 @@ impl<'a> Index<'a> {
     /// What the router counts for a user now: in hotspot mode the account's
     /// committed counters and live sessions (`None` without an account), in
     /// bypass mode the counters of their bypassed hosts.
-    pub fn observe(&self, bypass: bool, name: &str, macs: &[String]) -> Option<Observation> {
+    pub fn observe(&self, mode: LoginMode, name: &str, macs: &[String]) -> Option<Observation> {
         let key = |a: &Row| {
             format!(
                 "{}/{}",
@@ -161,7 +161,7 @@ impl<'a> Index<'a> {
                 a.get("mac-address").unwrap_or_default()
             )
         };
-        if bypass {
+        if mode == LoginMode::Bypass {
             return Some(Observation {
                 committed: 0,
                 sessions: macs

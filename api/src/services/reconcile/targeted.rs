@@ -111,7 +111,7 @@ pub async fn enforce_user(
     };
     let bypass = router.login_mode == LoginMode::Bypass;
     let live: Vec<&Row> = sessions.iter().collect();
-    let plan = plan_sessions(bypass, before.as_ref(), &desired, &live);
+    let plan = plan_sessions(router.login_mode, before.as_ref(), &desired, &live);
     writes += kick(client, &plan.kick).await?;
     if desired.disabled {
         writes += remove_where(client, routeros::menus::Cookie::PATH, by_user()).await?;

@@ -1,6 +1,8 @@
 //! The API error type: a stable code from shared-types, a safe message, and
 //! the internal cause, which is logged once and never returned.
 
+mod from_services;
+
 use poem::{http::StatusCode, IntoResponse, Response};
 use poem_openapi::{payload::Json, ApiResponse};
 use shared_types::{ErrorCode, ErrorEnvelope};
@@ -90,24 +92,6 @@ impl ApiError {
                 .insert(poem::http::header::RETRY_AFTER, secs.into());
         }
         resp
-    }
-}
-
-impl From<tokio_postgres::Error> for ApiError {
-    fn from(e: tokio_postgres::Error) -> Self {
-        Self::internal(e)
-    }
-}
-
-impl From<deadpool_postgres::PoolError> for ApiError {
-    fn from(e: deadpool_postgres::PoolError) -> Self {
-        Self::unavailable("database", e)
-    }
-}
-
-impl From<fred::error::Error> for ApiError {
-    fn from(e: fred::error::Error) -> Self {
-        Self::unavailable("redis", e)
     }
 }
 

@@ -1,0 +1,271 @@
+//! The second tier: how each service's error becomes the API's answer. Every
+//! `From<…Error> for ApiError` lives here, so the stable codes a client sees
+//! (`shared_types::ErrorCode`) are decided in one place and services stay free
+//! of HTTP concerns.
+
+use shared_types::ErrorCode;
+
+use super::ApiError;
+use crate::{
+    integrations::turnstile::TurnstileError,
+    services::{
+        client_errors::ClientErrorsError, devices::DeviceError, drift::DriftError,
+        login::LoginError, me::MeError, otp::OtpError, payments::PaymentError,
+        registration::RegistrationError, router_account::HotspotError, sessions::SessionError,
+        user_admin::UserAdminError, StoreError,
+    },
+};
+
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for ApiError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        Self::unavailable("database", e)
+    }
+}
+
+impl From<fred::error::Error> for ApiError {
+    fn from(e: fred::error::Error) -> Self {
+        Self::unavailable("redis", e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Db(e) => e.into(),
+            StoreError::Pool(e) => e.into(),
+            StoreError::Kv(e) => e.into(),
+        }
+    }
+}
+
+fn session_ended(reason: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        "the session has ended; sign in again",
+    )
+    .with_detail("reason", reason)
+}
+
+fn signed_out() -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, "sign in first")
+}
+
+impl From<HotspotError> for ApiError {
+    fn from(e: HotspotError) -> Self {
+        match e {
+            HotspotError::BadAddress => ApiError::new(
+                ErrorCode::ValidationFailed,
+                "client.ip or client.mac is not a valid address",
+            )
+            .with_detail("fields", serde_json::json!({"client": ["address"]})),
+            HotspotError::NotConfirmed => ApiError::new(
+                ErrorCode::DeviceNotConfirmed,
+                "the router does not see this device at this address",
+            ),
+            e @ (HotspotError::Router(_) | HotspotError::NoRouter) => {
+                ApiError::unavailable("the router", e)
+            }
+            HotspotError::Pool(e) => e.into(),
+            HotspotError::Db(e) => e.into(),
+            e @ HotspotError::Sealed(_) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<OtpError> for ApiError {
+    fn from(e: OtpError) -> Self {
+        match e {
+            OtpError::InvalidPhone => {
+                ApiError::new(ErrorCode::InvalidPhone, "not an Indonesian mobile number")
+            }
+            OtpError::Turnstile(TurnstileError::Rejected(reason)) => ApiError::new(
+                ErrorCode::TurnstileFailed,
+                "the Turnstile token was not accepted",
+            )
+            .with_detail("reason", reason),
+            OtpError::Turnstile(e @ TurnstileError::Unavailable(_)) => {
+                ApiError::unavailable("turnstile", e)
+            }
+            OtpError::Limited(seconds) => ApiError::rate_limited(seconds),
+            OtpError::BudgetExhausted => ApiError::new(
+                ErrorCode::ServiceUnavailable,
+                "login codes cannot be sent right now",
+            ),
+            OtpError::Invalid { attempts_left } => ApiError::new(
+                ErrorCode::OtpInvalid,
+                "the code is wrong, expired or already used",
+            )
+            .with_detail("attempts_left", attempts_left),
+            e @ OtpError::Redis(_) => ApiError::unavailable("redis", e),
+            OtpError::Pool(e) => e.into(),
+            OtpError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Ended(reason) => session_ended(reason),
+            SessionError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Otp(e) => e.into(),
+            LoginError::Hotspot(e) => e.into(),
+            LoginError::Session(e) => e.into(),
+            LoginError::Blocked { reason, contact } => {
+                ApiError::new(ErrorCode::AccountBlocked, "the account is blocked")
+                    .with_detail("reason", reason)
+                    .with_detail("contact", contact)
+            }
+            LoginError::Pending => ApiError::new(
+                ErrorCode::AccountPending,
+                "the registration waits for approval",
+            ),
+            LoginError::Inactive { contact } => {
+                ApiError::new(ErrorCode::AccountInactive, "the account is deactivated")
+                    .with_detail("contact", contact)
+            }
+            LoginError::DeviceTaken => ApiError::new(
+                ErrorCode::DeviceTaken,
+                "this device belongs to another account",
+            ),
+            LoginError::CannotLogIn => {
+                ApiError::new(ErrorCode::Unauthorized, "the account cannot log in")
+            }
+            LoginError::LinkUsed => ApiError::new(
+                ErrorCode::Unauthorized,
+                "the link has expired or was already used",
+            ),
+            LoginError::WrongPassword => {
+                ApiError::new(ErrorCode::Unauthorized, "wrong username or password")
+            }
+            LoginError::Locked { retry_after } => ApiError::rate_limited(retry_after),
+            LoginError::WrongDoor => {
+                ApiError::new(ErrorCode::Forbidden, "this account cannot sign in here")
+            }
+            LoginError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<MeError> for ApiError {
+    fn from(e: MeError) -> Self {
+        match e {
+            MeError::SignedOut => signed_out(),
+            MeError::BadDays => {
+                ApiError::new(ErrorCode::InvalidParameter, "days must be between 1 and 90")
+                    .with_detail("parameter", "days")
+            }
+            MeError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<DeviceError> for ApiError {
+    fn from(e: DeviceError) -> Self {
+        match e {
+            DeviceError::NotFound => ApiError::new(ErrorCode::NotFound, "no such device"),
+            DeviceError::NoDeviceInSession => ApiError::new(
+                ErrorCode::Conflict,
+                "this session has no device; log in from the hotspot",
+            ),
+            DeviceError::NoAccess(status) => {
+                ApiError::new(ErrorCode::Forbidden, "no access right now")
+                    .with_detail("status", serde_json::to_value(status).unwrap_or_default())
+            }
+            DeviceError::Me(e) => e.into(),
+            DeviceError::Hotspot(e) => e.into(),
+            DeviceError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<RegistrationError> for ApiError {
+    fn from(e: RegistrationError) -> Self {
+        match e {
+            RegistrationError::Invalid(v) => ApiError::validation(&v),
+            RegistrationError::Hierarchy { message, field } => {
+                ApiError::new(ErrorCode::ValidationFailed, message)
+                    .with_detail("fields", serde_json::json!({ field: ["hierarchy"] }))
+            }
+            RegistrationError::Otp(e) => e.into(),
+            RegistrationError::AlreadyRegistered => ApiError::new(
+                ErrorCode::AlreadyRegistered,
+                "this number is already registered",
+            ),
+            RegistrationError::NotPending => {
+                ApiError::new(ErrorCode::Conflict, "no pending registration with this id")
+            }
+            RegistrationError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<UserAdminError> for ApiError {
+    fn from(e: UserAdminError) -> Self {
+        match e {
+            UserAdminError::NotFound => ApiError::new(ErrorCode::NotFound, "no user with this id"),
+            UserAdminError::OwnAccount => ApiError::new(
+                ErrorCode::Conflict,
+                "you cannot block or deactivate your own account",
+            ),
+            UserAdminError::AdminNotDeleted => {
+                ApiError::new(ErrorCode::Conflict, "admins are deactivated, not deleted")
+            }
+            UserAdminError::Hotspot(e) => e.into(),
+            UserAdminError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<DriftError> for ApiError {
+    fn from(e: DriftError) -> Self {
+        match e {
+            DriftError::NoRouter => ApiError::new(ErrorCode::NotFound, "no router with this id"),
+            DriftError::Hotspot(e) => e.into(),
+            e @ DriftError::Sealed(_) => ApiError::internal(e),
+            DriftError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<PaymentError> for ApiError {
+    fn from(e: PaymentError) -> Self {
+        match e {
+            PaymentError::PackageNotFound => {
+                ApiError::new(ErrorCode::NotFound, "no package with this id")
+            }
+            PaymentError::PurchaseNotFound => {
+                ApiError::new(ErrorCode::NotFound, "no purchase with this order id")
+            }
+            PaymentError::SignedOut => ApiError::new(ErrorCode::Unauthorized, "session ended"),
+            PaymentError::CannotBuy => {
+                ApiError::new(ErrorCode::Forbidden, "this account cannot buy packages")
+            }
+            e @ PaymentError::Gateway(_) => ApiError::unavailable("payment gateway", e),
+            PaymentError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ClientErrorsError> for ApiError {
+    fn from(e: ClientErrorsError) -> Self {
+        match e {
+            ClientErrorsError::Invalid(v) => ApiError::validation(&v),
+            ClientErrorsError::Pool(e) => e.into(),
+            ClientErrorsError::Db(e) => e.into(),
+        }
+    }
+}
