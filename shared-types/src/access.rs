@@ -40,15 +40,21 @@ impl AccessStatus {
 /// The facts the status is derived from (times in Unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccessFacts {
+    /// Blocked by an admin.
     pub blocked: bool,
+    /// Not deactivated.
     pub active: bool,
+    /// The registration was approved.
     pub approved: bool,
     /// Unlimited for good (set by an admin).
     pub unlimited: bool,
     /// Unlimited until this time (an unlimited package).
     pub unlimited_until: Option<i64>,
+    /// Bytes bought or granted in all.
     pub quota_bytes: i64,
+    /// Bytes used so far.
     pub used_bytes: i64,
+    /// End of validity (Unix seconds); `None`: none set.
     pub valid_until: Option<i64>,
     /// The FUP threshold for this user (from the last package, or the default).
     pub fup_threshold_bytes: Option<i64>,

@@ -1,6 +1,8 @@
 //! Error reports the SPA sends when something breaks on a user's phone.
 
 use serde::{Deserialize, Serialize};
+
+use crate::formats::Id;
 use validator::Validate;
 
 /// A report of an error the SPA hit (a panic, a failed request it could not
@@ -13,12 +15,15 @@ use validator::Validate;
 pub struct NewClientError {
     /// The SPA route where it happened, e.g. `/captive` (no query string); 1–300 characters.
     #[validate(length(min = 1, max = 300))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 300)))]
     pub page: String,
     /// What went wrong, as the SPA saw it; 1–2000 characters.
     #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 2000)))]
     pub message: String,
     /// The SPA build that sent it; at most 64 characters.
     #[validate(length(max = 64))]
+    #[cfg_attr(feature = "openapi", oai(validator(max_length = 64)))]
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub build: String,
@@ -61,5 +66,5 @@ mod tests {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ClientErrorReceipt {
     /// Id of the stored report (UUID).
-    pub id: String,
+    pub id: Id,
 }

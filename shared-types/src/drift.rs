@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::formats::{Id, Timestamp};
+
 use crate::AccessStatus;
 
 /// One property that differs.
@@ -23,11 +25,12 @@ pub struct DriftItem {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UserDrift {
     /// `null` for a gerbang account on the router whose user no longer exists.
-    pub user_id: Option<String>,
+    pub user_id: Option<Id>,
     /// The hotspot account name.
     pub name: String,
     /// Status in the database (`null` for an orphaned account).
     pub status: Option<AccessStatus>,
+    /// What differs; empty lists are not reported.
     pub differences: Vec<DriftItem>,
     /// Bytes the router counted since the last accounting cycle.
     pub unaccounted_bytes: i64,
@@ -38,25 +41,36 @@ pub struct UserDrift {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct CycleView {
     /// RFC 3339.
-    pub at: String,
+    pub at: Timestamp,
+    /// Whether the cycle finished without error.
     pub ok: bool,
+    /// How long it took, in milliseconds.
     pub duration_ms: i32,
+    /// Users reconciled.
     pub users: i32,
+    /// Router menus read (each once per cycle).
     pub reads: i32,
+    /// Router commands that changed something.
     pub writes: i32,
+    /// The error, when the cycle failed.
     pub error: Option<String>,
+    /// Failed cycles in a row up to this one.
     pub consecutive_failures: i32,
-    pub last_ok_at: Option<String>,
+    /// When the last successful cycle ended.
+    pub last_ok_at: Option<Timestamp>,
 }
 
 /// Router health as seen now by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RouterHealth {
+    /// Whether the router answered now.
     pub reachable: bool,
     /// Round trip of one `/system/identity/print`.
     pub latency_ms: Option<u64>,
+    /// Why it could not be read, when unreachable.
     pub error: Option<String>,
+    /// The worker's last cycle on this router.
     pub last_cycle: Option<CycleView>,
 }
 
@@ -64,8 +78,11 @@ pub struct RouterHealth {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RouterDrift {
-    pub router_id: String,
+    /// The router's id.
+    pub router_id: Id,
+    /// The router's name in gerbang.
     pub name: String,
+    /// Reachability, latency and the last cycle.
     pub health: RouterHealth,
     /// Users compared (0 when the router could not be read).
     pub users_checked: u32,

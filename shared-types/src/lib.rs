@@ -6,24 +6,34 @@
 //! the server documents is the JSON the SPA decodes.
 
 pub mod access;
-pub mod auth;
+pub mod captive;
 pub mod client_errors;
+pub mod devices;
 pub mod drift;
 pub mod error;
+pub mod formats;
 pub mod health;
+pub mod login;
 pub mod payments;
 pub mod phone;
 pub mod portal;
+pub mod registration;
+pub mod users;
 
 pub use access::{AccessFacts, AccessStatus};
-pub use auth::*;
+pub use captive::CaptiveInfo;
 pub use client_errors::{ClientErrorReceipt, NewClientError};
+pub use devices::*;
 pub use drift::{CycleView, DriftItem, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
+pub use formats::{Day, Id, Timestamp};
 pub use health::{CheckStatus, DependencyCheck, Readiness};
+pub use login::*;
 pub use payments::{
     format_rupiah, CreditView, NewPurchase, NotificationAck, PackageInput, PackageRemoved,
     PackageView, PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView,
     TransactionDetail, TransactionList, TransactionTotals, TransactionView,
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
+pub use registration::*;
+pub use users::*;

@@ -3,6 +3,8 @@
 //! the Indonesian display forms ("Rp 10.000", "5 GB").
 
 use serde::{Deserialize, Serialize};
+
+use crate::formats::{Id, Timestamp};
 use validator::{Validate, ValidationError};
 
 /// Where a purchase is. `pending` is the only state that moves on its own;
@@ -73,7 +75,9 @@ pub fn format_rupiah(amount: i64) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PackageView {
-    pub id: String,
+    /// The package's id.
+    pub id: Id,
+    /// Name shown to residents.
     pub name: String,
     /// Price in whole Rupiah.
     pub price_idr: i64,
@@ -83,12 +87,15 @@ pub struct PackageView {
     pub quota_bytes: Option<i64>,
     /// "5 GB", or "Tanpa batas" for unlimited.
     pub quota_text: String,
+    /// No quota: unlimited traffic for the validity.
     pub unlimited: bool,
     /// Days of validity added (from the later of now and the current end).
     pub validity_days: i32,
     /// Hotspot profile on the router (speed tier); absent: the router's default.
     pub router_profile: Option<String>,
+    /// On sale.
     pub active: bool,
+    /// Display order (lowest first).
     pub sort_order: i32,
 }
 
@@ -110,27 +117,47 @@ fn profile_name(p: &str) -> Result<(), ValidationError> {
 pub struct PackageInput {
     /// Shown to residents and sent to Midtrans as the item name (max 50).
     #[validate(length(min = 1, max = 50))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 50)))]
     pub name: String,
     /// Whole Rupiah, 1 … 100.000.000.
     #[validate(range(min = 1, max = 100_000_000))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 1.0), maximum(value = 100000000.0)))
+    )]
     pub price_idr: i64,
     /// Bytes (at least 1 MiB); absent or null: unlimited for the validity.
     #[validate(range(min = 1_048_576_i64, max = 109_951_162_777_600_i64))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 1048576.0), maximum(value = 109951162777600.0)))
+    )]
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub quota_bytes: Option<i64>,
     /// 1 … 366 days.
     #[validate(range(min = 1, max = 366))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 1.0), maximum(value = 366.0)))
+    )]
     pub validity_days: i32,
     /// Hotspot user profile that must exist on the routers (letters, digits, `.`, `_`, `-`).
     #[validate(custom(function = "profile_name"))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._-]+$"))
+    )]
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub router_profile: Option<String>,
+    /// On sale (default true).
     #[serde(default = "yes")]
     #[cfg_attr(feature = "openapi", oai(default = "yes"))]
     pub active: bool,
+    /// Display order, lowest first (default 0).
     #[validate(range(min = -100_000, max = 100_000))]
+    #[cfg_attr(feature = "openapi", oai(validator(minimum(value = -100000.0), maximum(value = 100000.0))))]
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub sort_order: i32,
@@ -144,7 +171,8 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PackageRemoved {
-    pub id: String,
+    /// The package's id.
+    pub id: Id,
     /// `deleted`, or `deactivated` when it has purchases (their records keep it).
     pub outcome: String,
 }
@@ -155,6 +183,7 @@ pub struct PackageRemoved {
 pub struct NewPurchase {
     /// Id of an active package.
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 64)))]
     pub package_id: String,
 }
 
@@ -162,10 +191,12 @@ pub struct NewPurchase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PurchaseCreated {
+    /// Our order id at Midtrans.
     pub order_id: String,
+    /// Midtrans' payment page to open.
     pub redirect_url: String,
     /// RFC 3339; after it the payment can no longer be made.
-    pub expires_at: String,
+    pub expires_at: Timestamp,
     /// True when an open payment for the same package was handed back.
     pub reused: bool,
 }
@@ -174,22 +205,30 @@ pub struct PurchaseCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PurchaseView {
+    /// Our order id at Midtrans.
     pub order_id: String,
+    /// Where the payment stands.
     pub status: PurchaseStatus,
     /// "Lunas", "Menunggu pembayaran", …
     pub status_text: String,
+    /// The package as it was sold.
     pub package_name: String,
+    /// Price in whole Rupiah.
     pub amount_idr: i64,
     /// "Rp 10.000".
     pub amount_text: String,
     /// Absent for unlimited packages.
     pub quota_bytes: Option<i64>,
+    /// The quota sold, for people (`5 GB`, `Tanpa batas`).
     pub quota_text: String,
+    /// Days of validity sold.
     pub validity_days: i32,
     /// RFC 3339.
-    pub created_at: String,
-    pub expires_at: String,
-    pub paid_at: Option<String>,
+    pub created_at: Timestamp,
+    /// When the unpaid order expires.
+    pub expires_at: Timestamp,
+    /// When the payment settled.
+    pub paid_at: Option<Timestamp>,
     /// Paid after it had been closed here (expired, failed, cancelled); credited anyway.
     pub paid_late: bool,
     /// How it was paid (`qris`, `bank_transfer`, …), once known.
@@ -202,14 +241,18 @@ pub struct PurchaseView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct TransactionView {
+    /// The purchase.
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub purchase: PurchaseView,
     /// Absent when the user was deleted (the record stays).
-    pub user_id: Option<String>,
+    pub user_id: Option<Id>,
+    /// The buyer's name (`None` once the account was deleted).
     pub user_name: Option<String>,
+    /// The buyer's number as sent to Midtrans.
     pub customer_phone: Option<String>,
-    pub package_id: String,
+    /// The package's id.
+    pub package_id: Id,
     /// Midtrans' transaction id, once a method was chosen.
     pub transaction_id: Option<String>,
     /// The last `transaction_status` Midtrans reported.
@@ -220,14 +263,21 @@ pub struct TransactionView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct TransactionTotals {
+    /// Transactions matching the filters.
     pub count: i64,
+    /// Of those, paid.
     pub paid_count: i64,
+    /// Sum paid, in whole Rupiah.
     pub paid_amount_idr: i64,
     /// "Rp 1.250.000".
     pub paid_amount_text: String,
+    /// Of those, pending.
     pub pending_count: i64,
+    /// Of those, failed.
     pub failed_count: i64,
+    /// Of those, expired.
     pub expired_count: i64,
+    /// Of those, cancelled.
     pub cancelled_count: i64,
 }
 
@@ -235,7 +285,9 @@ pub struct TransactionTotals {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct TransactionList {
+    /// One page, newest first.
     pub items: Vec<TransactionView>,
+    /// Totals over everything the filters match (not only this page).
     pub totals: TransactionTotals,
 }
 
@@ -253,12 +305,14 @@ pub struct NotificationAck {
 pub struct PaymentEventView {
     /// `notification` or `status_check`.
     pub source: String,
+    /// Midtrans' `transaction_status`, when present.
     pub transaction_status: Option<String>,
+    /// Midtrans' `status_code`, when present.
     pub status_code: Option<String>,
     /// What it did: `applied`, `unchanged`, `ignored`, `amount_mismatch`, `not_found`, …
     pub outcome: String,
     /// RFC 3339.
-    pub received_at: String,
+    pub received_at: Timestamp,
     /// The body as Midtrans sent it.
     pub body: serde_json::Value,
 }
@@ -267,21 +321,29 @@ pub struct PaymentEventView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct CreditView {
+    /// Bytes credited.
     pub quota_bytes: i64,
+    /// Unlimited package.
     pub unlimited: bool,
+    /// Days of validity credited.
     pub validity_days: i32,
-    pub valid_until_before: Option<String>,
-    pub valid_until_after: String,
+    /// Validity end before the credit.
+    pub valid_until_before: Option<Timestamp>,
+    /// Validity end after the credit.
+    pub valid_until_after: Timestamp,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// One transaction with everything that happened to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct TransactionDetail {
+    /// The transaction.
     pub transaction: TransactionView,
+    /// Every notification and status check received, oldest first.
     pub events: Vec<PaymentEventView>,
+    /// The credit it gave, once paid.
     pub credit: Option<CreditView>,
 }
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::formats::Day;
+
 /// Public settings of the portal (`GET /portal`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
@@ -30,7 +32,8 @@ pub struct PortalConfig {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UsageDay {
     /// `YYYY-MM-DD`.
-    pub day: String,
+    pub day: Day,
+    /// Bytes used that day.
     pub bytes: i64,
 }
 
@@ -38,7 +41,9 @@ pub struct UsageDay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UsageHistory {
+    /// One entry per day, oldest first.
     pub days: Vec<UsageDay>,
+    /// Sum of the days.
     pub total_bytes: i64,
     /// "1,5 GB" style total for display.
     pub total_text: String,
@@ -48,6 +53,8 @@ pub struct UsageHistory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct BrowserLink {
+    /// The one-time link (`…/buka#token=…`).
     pub url: String,
+    /// Seconds until the link expires.
     pub expires_in_seconds: u32,
 }

@@ -43,13 +43,13 @@ impl Device {
 
     pub fn view(&self, current: Option<Uuid>) -> DeviceView {
         DeviceView {
-            id: self.id.to_string(),
+            id: self.id.to_string().into(),
             mac: self.mac.clone(),
             label: self.label.clone(),
             randomized: self.randomized,
             last_ip: self.last_ip.map(|ip| ip.to_string()),
-            first_seen: rfc3339(self.first_seen),
-            last_seen: rfc3339(self.last_seen),
+            first_seen: rfc3339(self.first_seen).into(),
+            last_seen: rfc3339(self.last_seen).into(),
             current: Some(self.id) == current,
         }
     }

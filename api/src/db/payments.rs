@@ -49,7 +49,7 @@ impl Package {
 
     pub fn view(&self) -> PackageView {
         PackageView {
-            id: self.id.to_string(),
+            id: self.id.to_string().into(),
             name: self.name.clone(),
             price_idr: self.price_idr,
             price_text: format_rupiah(self.price_idr),
@@ -239,9 +239,9 @@ impl Purchase {
             quota_bytes: self.quota_bytes,
             quota_text: quota_text(self.quota_bytes),
             validity_days: self.validity_days,
-            created_at: rfc3339(self.created_at),
-            expires_at: rfc3339(self.expires_at),
-            paid_at: self.paid_at.map(rfc3339),
+            created_at: rfc3339(self.created_at).into(),
+            expires_at: rfc3339(self.expires_at).into(),
+            paid_at: self.paid_at.map(|t| rfc3339(t).into()),
             paid_late: self.paid_late,
             payment_type: self.payment_type.clone(),
             redirect_url: (self.status == PurchaseStatus::Pending)
@@ -252,10 +252,10 @@ impl Purchase {
     pub fn admin_view(&self) -> TransactionView {
         TransactionView {
             purchase: self.view(),
-            user_id: self.user_id.map(|u| u.to_string()),
+            user_id: self.user_id.map(|u| u.to_string().into()),
             user_name: self.user_name.clone(),
             customer_phone: self.customer_phone.clone(),
-            package_id: self.package_id.to_string(),
+            package_id: self.package_id.to_string().into(),
             transaction_id: self.transaction_id.clone(),
             gateway_status: self.gateway_status.clone(),
         }
@@ -558,7 +558,7 @@ pub async fn events(
             transaction_status: r.get(1),
             status_code: r.get(2),
             outcome: r.get(3),
-            received_at: rfc3339(r.get(4)),
+            received_at: rfc3339(r.get(4)).into(),
             body: r.get(5),
         })
         .collect())
@@ -623,8 +623,10 @@ pub async fn credit_of(
         quota_bytes: r.get(0),
         unlimited: r.get(1),
         validity_days: r.get(2),
-        valid_until_before: r.get::<_, Option<OffsetDateTime>>(3).map(rfc3339),
-        valid_until_after: rfc3339(r.get(4)),
-        created_at: rfc3339(r.get(5)),
+        valid_until_before: r
+            .get::<_, Option<OffsetDateTime>>(3)
+            .map(|t| rfc3339(t).into()),
+        valid_until_after: rfc3339(r.get(4)).into(),
+        created_at: rfc3339(r.get(5)).into(),
     }))
 }

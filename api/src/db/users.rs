@@ -114,7 +114,7 @@ impl User {
 
     pub fn view(&self) -> UserView {
         UserView {
-            id: self.id.to_string(),
+            id: self.id.to_string().into(),
             name: self.name.clone(),
             role: self.role,
             phone: self.phone.clone(),
@@ -134,7 +134,7 @@ impl User {
             quota_bytes: self.quota_bytes,
             used_bytes: self.used_bytes,
             remaining_bytes: facts.remaining_bytes(),
-            valid_until: self.valid_until.map(rfc3339),
+            valid_until: self.valid_until.map(|t| rfc3339(t).into()),
             hotspot_username: self.hotspot_username(),
             blocked_reason: if self.blocked {
                 self.blocked_reason.clone()

@@ -195,7 +195,6 @@ impl From<DeviceError> for ApiError {
 impl From<RegistrationError> for ApiError {
     fn from(e: RegistrationError) -> Self {
         match e {
-            RegistrationError::Invalid(v) => ApiError::validation(&v),
             RegistrationError::Hierarchy { message, field } => {
                 ApiError::new(ErrorCode::ValidationFailed, message)
                     .with_detail("fields", serde_json::json!({ field: ["hierarchy"] }))
@@ -263,7 +262,6 @@ impl From<PaymentError> for ApiError {
 impl From<ClientErrorsError> for ApiError {
     fn from(e: ClientErrorsError) -> Self {
         match e {
-            ClientErrorsError::Invalid(v) => ApiError::validation(&v),
             ClientErrorsError::Pool(e) => e.into(),
             ClientErrorsError::Db(e) => e.into(),
         }

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod metrics;
 pub mod rate_limit;
 pub mod request_id;
+pub mod valid;
 
 use poem::{
     endpoint::{make_sync, StaticFileEndpoint, StaticFilesEndpoint},

@@ -3,14 +3,14 @@ use poem_openapi::{payload::Json, ApiResponse, OpenApi};
 use shared_types::{
     LoginResult, OtpRequest, OtpRequested, OtpVerify, RegisterRequest, Registered, SessionConsume,
 };
-use validator::Validate;
 
 use super::ApiTags;
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     http::{
         auth::{AccessCookie, Csrf, RefreshCookie, UserAgent, WithCookies},
         client_ip::ClientIp,
+        valid::Valid,
     },
     identity::SessionTokens,
     services::{
@@ -20,8 +20,6 @@ use crate::{
     },
     state::AppState,
 };
-
-pub struct AuthApi;
 
 #[derive(ApiResponse)]
 pub enum RequestOtpResponse {
@@ -59,23 +57,22 @@ pub fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
     }
 }
 
-#[OpenApi(tag = "ApiTags::Auth")]
+/// Phone login, sessions and self-registration (`/auth/…`).
+pub struct AuthApi;
+
+#[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]
 impl AuthApi {
     /// Send a WhatsApp login code.
     ///
     /// Checks the Turnstile token first (single use), then the per-number
     /// cooldown (60 s, then 120 s and 300 s), per-number and per-IP caps and a
     /// global budget. Over a limit: `rate_limited` with `Retry-After`.
-    #[oai(
-        path = "/auth/otp/request",
-        method = "post",
-        operation_id = "request_otp"
-    )]
+    #[oai(path = "/otp/request", method = "post", operation_id = "request_otp")]
     async fn request_otp(
         &self,
         state: Data<&AppState>,
         client: ClientIp,
-        body: Json<OtpRequest>,
+        body: Valid<OtpRequest>,
     ) -> ApiResult<RequestOtpResponse> {
         let ClientIp(ip) = client;
         state.public_writes.check(&ip)?;
@@ -90,22 +87,17 @@ impl AuthApi {
     /// MAC at its address (`device_not_confirmed`), a MAC owned by another
     /// account is refused (`device_taken`), and `hotspot` says how to get the
     /// device online. Needs `X-Requested-With: fetch`.
-    #[oai(
-        path = "/auth/otp/verify",
-        method = "post",
-        operation_id = "verify_otp"
-    )]
+    #[oai(path = "/otp/verify", method = "post", operation_id = "verify_otp")]
     async fn verify_otp(
         &self,
         state: Data<&AppState>,
         client: ClientIp,
         ua: UserAgent,
         _csrf: Csrf,
-        body: Json<OtpVerify>,
+        body: Valid<OtpVerify>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
         state.limit_public_ip("otp_verify", ip).await?;
-        body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
             user_agent: ua.0.as_deref(),
@@ -118,7 +110,7 @@ impl AuthApi {
     ///
     /// The link is valid once, for 2 minutes.
     #[oai(
-        path = "/auth/session/consume",
+        path = "/session/consume",
         method = "post",
         operation_id = "consume_session_link"
     )]
@@ -128,11 +120,10 @@ impl AuthApi {
         client: ClientIp,
         ua: UserAgent,
         _csrf: Csrf,
-        body: Json<SessionConsume>,
+        body: Valid<SessionConsume>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
         let ClientIp(ip) = client;
         state.limit_public_ip("session_consume", ip).await?;
-        body.validate().map_err(|e| ApiError::validation(&e))?;
         let origin = Origin {
             ip,
             user_agent: ua.0.as_deref(),
@@ -145,11 +136,7 @@ impl AuthApi {
     ///
     /// Presenting a refresh token that was already used ends the session
     /// (`unauthorized`, `details.reason = refresh_token_reused`).
-    #[oai(
-        path = "/auth/refresh",
-        method = "post",
-        operation_id = "refresh_session"
-    )]
+    #[oai(path = "/refresh", method = "post", operation_id = "refresh_session")]
     async fn refresh(
         &self,
         state: Data<&AppState>,
@@ -166,7 +153,7 @@ impl AuthApi {
     }
 
     /// End this session and clear its cookies.
-    #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
+    #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(
         &self,
         state: Data<&AppState>,
@@ -186,12 +173,12 @@ impl AuthApi {
     /// Residents give *blok* and *kamar*, or a `tamping_type` alone. Needs a
     /// Turnstile token for the `register` action. A number that is already
     /// registered gets `already_registered`.
-    #[oai(path = "/auth/register", method = "post", operation_id = "register")]
+    #[oai(path = "/register", method = "post", operation_id = "register")]
     async fn register(
         &self,
         state: Data<&AppState>,
         client: ClientIp,
-        body: Json<RegisterRequest>,
+        body: Valid<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         let ClientIp(ip) = client;
         state.limit_public_ip("register", ip).await?;

@@ -5,7 +5,7 @@ use shared_types::{ClientErrorReceipt, NewClientError};
 use super::ApiTags;
 use crate::{
     error::ApiResult,
-    http::{client_ip::ClientIp, request_id::RequestId},
+    http::{client_ip::ClientIp, request_id::RequestId, valid::Valid},
     services::client_errors::{self, Reporter},
     state::AppState,
 };
@@ -35,7 +35,7 @@ impl ClientErrorsApi {
         state: Data<&AppState>,
         client: ClientIp,
         req: &Request,
-        body: Json<NewClientError>,
+        body: Valid<NewClientError>,
     ) -> ApiResult<ReportClientErrorResponse> {
         let ClientIp(ip) = client;
         state.public_writes.check(&ip)?;
@@ -59,7 +59,9 @@ impl ClientErrorsApi {
         )
         .await?;
         Ok(ReportClientErrorResponse::Accepted(Json(
-            ClientErrorReceipt { id: id.to_string() },
+            ClientErrorReceipt {
+                id: id.to_string().into(),
+            },
         )))
     }
 }

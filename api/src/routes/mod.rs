@@ -1,12 +1,18 @@
-//! The OpenAPI service: one `#[OpenApi]` group per resource, composed here.
+//! The OpenAPI service: one `#[OpenApi]` group per resource and audience,
+//! each with its `prefix_path` and tags, composed here. Handlers are thin:
+//! extract (bodies through [`crate::http::valid::Valid`]), call one service,
+//! answer.
 
 pub mod admin;
 pub mod auth;
 pub mod captive;
 pub mod client_errors;
+pub mod devices;
 pub mod health;
 pub mod me;
-pub mod payments;
+pub mod midtrans;
+pub mod packages;
+pub mod purchases;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -27,6 +33,26 @@ pub enum ApiTags {
     ClientErrors,
     /// Quota packages and Midtrans payments.
     Payments,
+    /// The logged-in person's devices.
+    Devices,
+    /// Packages on sale.
+    Packages,
+    /// Buying a package and following its payment.
+    Purchases,
+    /// Midtrans' signed notifications (called by Midtrans, not by people).
+    MidtransWebhook,
+    /// Admin password login.
+    AdminAuth,
+    /// Reviewing self-registrations.
+    AdminRegistrations,
+    /// Blocking, deactivating and deleting people.
+    AdminUsers,
+    /// Routers: drift and health.
+    AdminRouters,
+    /// Managing packages.
+    AdminPackages,
+    /// Transactions.
+    AdminTransactions,
 }
 
 /// Title of the published contract.
@@ -34,36 +60,64 @@ pub const TITLE: &str = "gerbang API";
 
 /// Every operation group of the API.
 pub type Apis = (
-    health::HealthApi,
-    auth::AuthApi,
-    me::MeApi,
-    captive::CaptiveApi,
-    admin::AdminApi,
-    client_errors::ClientErrorsApi,
-    payments::PaymentsApi,
+    (
+        health::HealthApi,
+        auth::AuthApi,
+        me::MeApi,
+        devices::DevicesApi,
+        captive::CaptiveApi,
+        client_errors::ClientErrorsApi,
+    ),
+    (
+        packages::PackagesApi,
+        purchases::PurchasesApi,
+        midtrans::MidtransWebhookApi,
+    ),
+    (
+        admin::auth::AdminAuthApi,
+        admin::registrations::AdminRegistrationsApi,
+        admin::users::AdminUsersApi,
+        admin::routers::AdminRoutersApi,
+        admin::packages::AdminPackagesApi,
+        admin::transactions::AdminTransactionsApi,
+    ),
 );
 
-/// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
-/// without a database.
-pub fn api_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
+fn apis() -> Apis {
+    (
         (
             health::HealthApi,
             auth::AuthApi,
             me::MeApi,
+            devices::DevicesApi,
             captive::CaptiveApi,
-            admin::AdminApi,
             client_errors::ClientErrorsApi,
-            payments::PaymentsApi,
         ),
-        TITLE,
-        env!("CARGO_PKG_VERSION"),
+        (
+            packages::PackagesApi,
+            purchases::PurchasesApi,
+            midtrans::MidtransWebhookApi,
+        ),
+        (
+            admin::auth::AdminAuthApi,
+            admin::registrations::AdminRegistrationsApi,
+            admin::users::AdminUsersApi,
+            admin::routers::AdminRoutersApi,
+            admin::packages::AdminPackagesApi,
+            admin::transactions::AdminTransactionsApi,
+        ),
     )
-    .description(
-        "JSON API of gerbang, the MikroTik hotspot manager for closed communities. \
-         Every error is an `ErrorEnvelope` with a stable `code`.",
-    )
-    .server("/api/v1")
+}
+
+/// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
+/// without a database.
+pub fn api_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(apis(), TITLE, env!("CARGO_PKG_VERSION"))
+        .description(
+            "JSON API of gerbang, the MikroTik hotspot manager for closed communities. \
+             Every error is an `ErrorEnvelope` with a stable `code`.",
+        )
+        .server("/api/v1")
 }
 
 /// The OpenAPI document exactly as `gerbang openapi` prints it and as

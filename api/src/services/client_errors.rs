@@ -5,15 +5,12 @@ use std::net::IpAddr;
 use deadpool_postgres::Pool;
 use shared_types::NewClientError;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Longest user agent kept, in bytes (longer ones are cut, not refused).
 const MAX_USER_AGENT: usize = 300;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientErrorsError {
-    #[error("invalid report")]
-    Invalid(#[from] validator::ValidationErrors),
     #[error("database unavailable")]
     Pool(#[from] deadpool_postgres::PoolError),
     #[error("storing the report")]
@@ -27,14 +24,13 @@ pub struct Reporter<'a> {
     pub request_id: &'a str,
 }
 
-/// Validates and stores one report.
+/// Stores one report (validated at the edge).
 #[tracing::instrument(skip_all, fields(client.ip = %from.ip, report.page = %report.page))]
 pub async fn record(
     db: &Pool,
     report: &NewClientError,
     from: Reporter<'_>,
 ) -> Result<Uuid, ClientErrorsError> {
-    report.validate()?;
     let user_agent = from.user_agent.map(|ua| truncate(ua, MAX_USER_AGENT));
     let client = db.get().await?;
     let id =

@@ -39,7 +39,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 
 fn cycle_view(c: LastCycle) -> CycleView {
     CycleView {
-        at: rfc3339(c.at),
+        at: rfc3339(c.at).into(),
         ok: c.ok,
         duration_ms: c.duration_ms,
         users: c.users,
@@ -47,7 +47,7 @@ fn cycle_view(c: LastCycle) -> CycleView {
         writes: c.writes,
         error: c.error,
         consecutive_failures: c.consecutive_failures,
-        last_ok_at: c.last_ok_at.map(rfc3339),
+        last_ok_at: c.last_ok_at.map(|t| rfc3339(t).into()),
     }
 }
 
@@ -86,7 +86,7 @@ pub async fn router_drift(state: &AppState, id: Uuid) -> Result<RouterDrift, Dri
         Err(e) => return Err(e.into()),
     };
     Ok(RouterDrift {
-        router_id: router.id.to_string(),
+        router_id: router.id.to_string().into(),
         name: router.name,
         health,
         users_checked,
@@ -218,7 +218,7 @@ async fn compare(
         }
         if !differences.is_empty() || unaccounted > 0 {
             out.push(UserDrift {
-                user_id: Some(user.id.to_string()),
+                user_id: Some(user.id.to_string().into()),
                 name,
                 status: Some(status),
                 differences,

@@ -57,7 +57,10 @@ pub async fn my_usage(state: &AppState, auth: &Auth, days: u32) -> Result<UsageH
     )
     .await?
     .into_iter()
-    .map(|(day, bytes)| UsageDay { day, bytes })
+    .map(|(day, bytes)| UsageDay {
+        day: day.into(),
+        bytes,
+    })
     .collect();
     let total_bytes = days.iter().map(|d| d.bytes).sum();
     Ok(UsageHistory {

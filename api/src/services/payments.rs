@@ -127,7 +127,7 @@ pub async fn remove_package(
     .await?;
     tx.commit().await?;
     Ok(PackageRemoved {
-        id: id.to_string(),
+        id: id.to_string().into(),
         outcome: outcome.into(),
     })
 }
@@ -191,7 +191,7 @@ pub async fn purchase(
         return Ok(PurchaseCreated {
             order_id: open.order_id,
             redirect_url: open.redirect_url,
-            expires_at: rfc3339(open.expires_at),
+            expires_at: rfc3339(open.expires_at).into(),
             reused: true,
         });
     }
@@ -247,7 +247,7 @@ pub async fn purchase(
     Ok(PurchaseCreated {
         order_id,
         redirect_url: created.redirect_url,
-        expires_at: rfc3339(expires_at),
+        expires_at: rfc3339(expires_at).into(),
         reused: false,
     })
 }

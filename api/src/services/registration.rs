@@ -4,7 +4,6 @@ use std::net::IpAddr;
 
 use shared_types::{phone::normalize_id_mobile, RegisterRequest, RegisterRole, Registration, Role};
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::{
     crypto::{aad, new_hotspot_password},
@@ -16,8 +15,6 @@ use crate::{
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistrationError {
-    #[error("invalid registration")]
-    Invalid(#[from] validator::ValidationErrors),
     /// Blok/kamar/tamping do not fit the role; names the field to fix.
     #[error("{message}")]
     Hierarchy {
@@ -62,7 +59,6 @@ pub async fn register(
     req: &RegisterRequest,
     ip: IpAddr,
 ) -> Result<Uuid, RegistrationError> {
-    req.validate()?;
     let phone = normalize_id_mobile(&req.phone).map_err(|_| OtpError::InvalidPhone)?;
     let (blok, kamar, tamping) = (
         clean(&req.blok),
@@ -152,7 +148,7 @@ pub async fn register(
 
 fn registration(u: &User) -> Registration {
     Registration {
-        id: u.id.to_string(),
+        id: u.id.to_string().into(),
         name: u.name.clone(),
         phone: u.phone.clone().unwrap_or_default(),
         role: u.role,
@@ -160,7 +156,7 @@ fn registration(u: &User) -> Registration {
         kamar: u.kamar.clone(),
         tamping_type: u.tamping_type.clone(),
         approval: u.approval.as_str().to_owned(),
-        created_at: db::users::rfc3339(u.created_at),
+        created_at: db::users::rfc3339(u.created_at).into(),
     }
 }
 

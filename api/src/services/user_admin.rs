@@ -63,7 +63,7 @@ impl AccessChange<'_> {
 
 pub fn access_view(user: &User, now: OffsetDateTime) -> UserAccess {
     UserAccess {
-        id: user.id.to_string(),
+        id: user.id.to_string().into(),
         status: user.facts().status(now.unix_timestamp()),
         active: user.active,
         blocked: user.blocked,

@@ -56,7 +56,7 @@ fn PackageRow(
     can_buy: Signal<bool>,
 ) -> impl IntoView {
     let lang = ctx().lang;
-    let id = package.id.clone();
+    let id = package.id.to_string();
     let mine = id.clone();
     let buy = move |_| {
         let id = id.clone();

@@ -1,0 +1,9 @@
+//! The admin dashboard's API: one group per resource, each under
+//! `/admin/<resource>` with the `Admin` tag and its own.
+
+pub mod auth;
+pub mod packages;
+pub mod registrations;
+pub mod routers;
+pub mod transactions;
+pub mod users;

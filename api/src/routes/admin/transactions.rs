@@ -1,0 +1,98 @@
+//! `/admin/purchases`: transactions for the dashboard.
+
+use poem::web::Data;
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use shared_types::{ErrorCode, PurchaseStatus, TransactionDetail, TransactionList};
+use uuid::Uuid;
+
+use crate::{
+    db::payments::Filter,
+    error::{ApiError, ApiResult},
+    http::{auth::AdminAuth, client_ip::ClientIp},
+    routes::{purchases::valid_order_id, ApiTags},
+    services::payments,
+    state::AppState,
+};
+
+/// Transactions for the dashboard (`/admin/purchases/…`).
+pub struct AdminTransactionsApi;
+
+#[OpenApi(
+    prefix_path = "/admin/purchases",
+    tag = "ApiTags::Payments",
+    tag = "ApiTags::Admin",
+    tag = "ApiTags::AdminTransactions"
+)]
+impl AdminTransactionsApi {
+    /// Transactions, newest first, with totals over everything the filters
+    /// match. `from`/`to` are days (inclusive) in the facility's time zone.
+    #[oai(path = "/", method = "get", operation_id = "list_transactions")]
+    #[allow(clippy::too_many_arguments)]
+    async fn transactions(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        status: Query<Option<PurchaseStatus>>,
+        from: Query<Option<time::Date>>,
+        to: Query<Option<time::Date>>,
+        user_id: Query<Option<Uuid>>,
+        package_id: Query<Option<Uuid>>,
+        /// 1 … 200, default 50.
+        limit: Query<Option<i64>>,
+        offset: Query<Option<i64>>,
+    ) -> ApiResult<Json<TransactionList>> {
+        let limit = limit.0.unwrap_or(50);
+        let offset = offset.0.unwrap_or(0);
+        if !(1..=200).contains(&limit) || offset < 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                "limit must be 1..=200 and offset not negative",
+            ));
+        }
+        let filter = Filter {
+            status: status.0,
+            from: from.0,
+            to: to.0,
+            user_id: user_id.0,
+            package_id: package_id.0,
+        };
+        Ok(Json(
+            payments::transactions(&state, &filter, limit, offset).await?,
+        ))
+    }
+
+    /// One transaction with every notification and status check received, and its credit.
+    #[oai(path = "/:order_id", method = "get", operation_id = "get_transaction")]
+    async fn transaction(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        order_id: Path<String>,
+    ) -> ApiResult<Json<TransactionDetail>> {
+        let id = valid_order_id(&order_id.0)?;
+        Ok(Json(payments::transaction(&state, id).await?))
+    }
+
+    /// Ask Midtrans about this order now and apply the answer.
+    #[oai(
+        path = "/:order_id/recheck",
+        method = "post",
+        operation_id = "recheck_transaction"
+    )]
+    async fn recheck(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        order_id: Path<String>,
+    ) -> ApiResult<Json<TransactionDetail>> {
+        let id = valid_order_id(&order_id.0)?;
+        Ok(Json(
+            payments::recheck(&state, &admin.0, id, client.0).await?,
+        ))
+    }
+}
