@@ -10,9 +10,47 @@ pub enum PhoneError {
     NotMobile,
 }
 
+/// An Indonesian mobile number in E.164 (`+628…`). Only
+/// [`normalize_id_mobile`] makes one, so holding a `Phone` means the number
+/// was checked; it reads as its E.164 text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// `+628…`.
+    pub fn e164(&self) -> &str {
+        &self.0
+    }
+
+    /// `08…`, the form people type and the hotspot username.
+    pub fn local(&self) -> String {
+        local_form(&self.0)
+    }
+}
+
+impl std::ops::Deref for Phone {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
+
 /// Normalises `0812-3456-7890`, `+62 812…`, `62812…`, `0062 812…` or `812…`
 /// to `+62812…`. Only mobile numbers (`8[1-35-9]` + 7–10 digits) pass.
-pub fn normalize_id_mobile(input: &str) -> Result<String, PhoneError> {
+pub fn normalize_id_mobile(input: &str) -> Result<Phone, PhoneError> {
     let cleaned: String = input
         .trim()
         .chars()
@@ -37,7 +75,7 @@ pub fn normalize_id_mobile(input: &str) -> Result<String, PhoneError> {
         && b[0] == b'8'
         && matches!(b[1], b'1'..=b'3' | b'5'..=b'9');
     if valid {
-        Ok(format!("+62{national}"))
+        Ok(Phone(format!("+62{national}")))
     } else {
         Err(PhoneError::NotMobile)
     }
@@ -66,7 +104,11 @@ mod tests {
             ("0811234567", "+62811234567"),
         ];
         for (input, want) in ok {
-            assert_eq!(normalize_id_mobile(input).as_deref(), Ok(want), "{input}");
+            assert_eq!(
+                normalize_id_mobile(input).as_ref().map(|p| p.e164()),
+                Ok(want),
+                "{input}"
+            );
         }
         let bad = [
             ("(021) 5551234", PhoneError::NotMobile),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod client_errors;
 pub mod cycles;
 pub mod devices;
+pub mod packages;
 pub mod payments;
 pub mod routers;
 pub mod sessions;

@@ -5,7 +5,7 @@ use poem_openapi::{payload::Json, OpenApi};
 use shared_types::PackageView;
 
 use super::ApiTags;
-use crate::{db::payments::Catalogue, error::ApiResult, services::payments, state::AppState};
+use crate::{db::packages::Catalogue, error::ApiResult, services::payments, state::AppState};
 
 /// Packages on sale (`/packages`).
 pub struct PackagesApi;

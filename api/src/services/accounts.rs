@@ -117,7 +117,7 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
         );
         db::users::set_hotspot_password_if_missing(&tx, id, &sealed).await?;
     }
-    if db::payments::packages(&tx, db::payments::Catalogue::All)
+    if db::packages::packages(&tx, db::packages::Catalogue::All)
         .await?
         .is_empty()
     {
@@ -136,7 +136,7 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
                 active: true,
                 sort_order: 0,
             };
-            db::payments::save_package(&tx, Uuid::now_v7(), &input, false).await?;
+            db::packages::save_package(&tx, Uuid::now_v7(), &input, false).await?;
         }
     }
     db::audit::record(&tx, &Entry::cli("demo.seed").target("router", router_id)).await?;

@@ -48,7 +48,7 @@ pub async fn info(
         },
         bytes_remaining: (open && status != AccessStatus::Unlimited)
             .then(|| user.facts().remaining_bytes()),
-        can_extend_session: db::payments::any_active_package(&db).await?,
+        can_extend_session: db::packages::any_active_package(&db).await?,
     })
 }
 
@@ -59,7 +59,7 @@ pub async fn portal(state: &AppState, mac: Option<&str>) -> Result<PortalConfig,
     let s = &state.settings;
     let packages_on_sale = {
         let db = state.db.get().await?;
-        db::payments::any_active_package(&db).await?
+        db::packages::any_active_package(&db).await?
     };
     Ok(PortalConfig {
         facility_name: s.portal.facility_name.clone(),

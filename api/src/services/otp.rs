@@ -156,7 +156,7 @@ pub async fn check(state: &AppState, phone: &str, code: &str) -> Result<Checked,
     let computed = code_mac(cfg.pepper.expose().as_bytes(), &challenge, &phone, code);
     if well_formed && bool::from(computed.as_bytes().ct_eq(stored.as_bytes())) {
         return Ok(Checked {
-            phone,
+            phone: phone.into(),
             challenge_id: id,
         });
     }

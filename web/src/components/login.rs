@@ -2,8 +2,8 @@
 
 use leptos::{html, prelude::*, task::spawn_local};
 use shared_types::{
-    phone::normalize_id_mobile, AccessStatus, ErrorCode, HotspotHandoff, LoginResult, OtpRequest,
-    OtpVerify, PortalConfig,
+    phone::{normalize_id_mobile, Phone},
+    AccessStatus, ErrorCode, HotspotHandoff, LoginResult, OtpRequest, OtpVerify, PortalConfig,
 };
 
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
 #[derive(Clone, PartialEq)]
 enum Step {
     Phone,
-    Code(String),
+    Code(Phone),
     Online(Box<LoginResult>),
     Refused(Box<ApiError>),
 }
@@ -79,7 +79,7 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             let r = api::request_otp(&OtpRequest {
-                phone: e164.clone(),
+                phone: e164.to_string(),
                 turnstile_token: token,
             })
             .await;
@@ -118,7 +118,7 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
         let client = c.router.get_untracked().client(&origin);
         spawn_local(async move {
             let r = api::verify_otp(&OtpVerify {
-                phone: e164,
+                phone: e164.to_string(),
                 code: typed,
                 client,
             })
@@ -201,12 +201,12 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
         }
     };
 
-    let code_step = move |e164: String| {
+    let code_step = move |e164: Phone| {
         view! {
             <form class="stack" on:submit=move |ev| { ev.prevent_default(); verify(); }>
                 <h2>{t!(lang, "Masukkan kode", "Enter the code")}</h2>
                 <p>{t!(lang, "Kode 6 angka dikirim lewat WhatsApp ke", "A 6-digit code was sent on WhatsApp to")}
-                   " " <strong>{shared_types::phone::local_form(&e164)}</strong></p>
+                   " " <strong>{e164.local()}</strong></p>
                 <label for="otp">{t!(lang, "Kode dari WhatsApp", "Code from WhatsApp")}</label>
                 <input id="otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code"
                     pattern="[0-9]{6}" maxlength="6" required class="otp" node_ref=code_input

@@ -50,7 +50,7 @@ pub fn RegisterPage() -> impl IntoView {
         let tamping_type = resident && placement.get_untracked() == Placement::Tamping;
         let req = RegisterRequest {
             name: name.get_untracked().trim().to_owned(),
-            phone: e164,
+            phone: e164.into(),
             role: role.get_untracked(),
             blok: (resident && !tamping_type)
                 .then(|| opt(blok.get_untracked()))

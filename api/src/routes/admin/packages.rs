@@ -6,7 +6,7 @@ use shared_types::{PackageInput, PackageRemoved, PackageView};
 use uuid::Uuid;
 
 use crate::{
-    db::payments::Catalogue,
+    db::packages::Catalogue,
     error::ApiResult,
     http::{auth::AdminAuth, client_ip::ClientIp, valid::Valid},
     routes::ApiTags,
