@@ -1,19 +1,29 @@
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
+    components::{ParentRoute, Route, Router, Routes},
+    ParamSegment, StaticSegment,
 };
 
 use crate::{
     components::header::Header,
     pages::{
-        captive::CaptiveEntry, home::HomePage, not_found::NotFound, open_link::OpenLinkPage,
-        packages::PackagesPage, payment::PaymentPage, register::RegisterPage, status::StatusPage,
+        admin::{registrations::AdminHome, AdminArea},
+        captive::CaptiveEntry,
+        home::HomePage,
+        not_found::NotFound,
+        open_link::OpenLinkPage,
+        packages::PackagesPage,
+        payment::PaymentPage,
+        register::RegisterPage,
+        status::StatusPage,
     },
+    routes::seg,
     state::Ctx,
 };
 
-/// The application shell: shared state, header and routes.
+/// The application shell: shared state, header and routes. Paths come from
+/// [`crate::routes`]; the admin area is one guarded parent route whose pages
+/// live in `pages/admin/`.
 #[component]
 pub fn App() -> impl IntoView {
     Ctx::start();
@@ -22,13 +32,16 @@ pub fn App() -> impl IntoView {
         <Router>
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/captive") view=CaptiveEntry/>
-                    <Route path=path!("/buka") view=OpenLinkPage/>
-                    <Route path=path!("/daftar") view=RegisterPage/>
-                    <Route path=path!("/paket") view=PackagesPage/>
-                    <Route path=path!("/bayar/:order_id") view=PaymentPage/>
-                    <Route path=path!("/status") view=StatusPage/>
+                    <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=StaticSegment(seg::CAPTIVE) view=CaptiveEntry/>
+                    <Route path=StaticSegment(seg::OPEN_LINK) view=OpenLinkPage/>
+                    <Route path=StaticSegment(seg::REGISTER) view=RegisterPage/>
+                    <Route path=StaticSegment(seg::PACKAGES) view=PackagesPage/>
+                    <Route path=(StaticSegment(seg::PAYMENT), ParamSegment("order_id")) view=PaymentPage/>
+                    <Route path=StaticSegment(seg::STATUS) view=StatusPage/>
+                    <ParentRoute path=StaticSegment(seg::ADMIN) view=AdminArea>
+                        <Route path=StaticSegment("") view=AdminHome/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

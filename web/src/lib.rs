@@ -9,4 +9,5 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod report;
+pub mod routes;
 pub mod state;

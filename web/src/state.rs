@@ -76,6 +76,16 @@ impl Ctx {
                 let _ = html.set_attribute("lang", lang.get().tag());
             }
         });
+        // A session that ended (revoked, or its refresh token reused or
+        // expired) is known to be gone: the pages show the login again.
+        let account = c.account;
+        crate::api::on_session_ended(move || {
+            account.set(Some(None));
+            let here = window().location().pathname().unwrap_or_default();
+            if !crate::routes::Page::shows_login(&here) {
+                Self::go(&crate::routes::Page::Home.path());
+            }
+        });
         let mac = query_param("mac");
         leptos::task::spawn_local(async move {
             c.portal

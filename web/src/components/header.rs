@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::routes::Page;
 use crate::state::ctx;
 
 /// Top bar with the facility's name and the language toggle.
@@ -16,7 +17,7 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header>
-            <h1><a href="/">{name}</a></h1>
+            <h1><a href=Page::Home.path()>{name}</a></h1>
             <button
                 type="button"
                 lang=move || lang.get().other().tag()

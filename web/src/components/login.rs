@@ -14,6 +14,7 @@ use crate::{
         turnstile::{Turnstile, TurnstileHandle},
     },
     i18n::{error_text, tr},
+    routes::Page,
     state::{ctx, Account, Ctx},
     t,
 };
@@ -133,9 +134,9 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                     match (&result.hotspot, result.status.status) {
                         (Some(_), _) => step.set(Step::Online(Box::new(result))),
                         (None, AccessStatus::Exhausted | AccessStatus::Expired) => {
-                            Ctx::go("/paket")
+                            Ctx::go(&Page::Packages.path())
                         }
-                        (None, _) => Ctx::go("/"),
+                        (None, _) => Ctx::go(&Page::Home.path()),
                     }
                 }
                 Err(e)
@@ -250,7 +251,7 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                         <div class="stack">
                             <h2 id="connected" class="status-ok">{t!(lang, "Terhubung", "Connected")}</h2>
                             <p>{t!(lang, "Perangkat Anda sudah bisa memakai internet.", "Your device can use the internet now.")}</p>
-                            <a class="button primary" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                            <a class="button primary" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
                         </div>
                     }.into_any(),
                     None => ().into_any(),
@@ -268,7 +269,7 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
         </section>
         <p class="center" class:hidden=move || step.get() != Step::Phone>
             {t!(lang, "Belum terdaftar?", "Not registered?")}" "
-            <a href="/daftar" id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
+            <a href=Page::Register.path() id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
         </p>
     }
 }

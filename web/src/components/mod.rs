@@ -1,6 +1,9 @@
 //! Reusable widgets.
 
+pub mod async_view;
+pub mod confirm;
 pub mod connect;
+pub mod form;
 pub mod format;
 pub mod handoff;
 pub mod header;

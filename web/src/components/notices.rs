@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared_types::{AccessStatus, ErrorCode, StatusView};
 
-use crate::{api::ApiError, i18n::error_text, state::ctx, t};
+use crate::{api::ApiError, i18n::error_text, routes::Page, state::ctx, t};
 
 /// The answer to a correct code for an account that cannot go online.
 #[component]
@@ -85,14 +85,14 @@ pub fn StatusNotice(status: StatusView) -> impl IntoView {
             <div class="notice bad" id="notice-exhausted" role="status">
                 <strong>{t!(lang, "Kuota habis.", "Your quota is used up.")}</strong>" "
                 {t!(lang, "Beli paket untuk kembali terhubung.", "Buy a package to get back online.")}
-                " "<a class="button primary" href="/paket">{t!(lang, "Beli paket", "Buy a package")}</a>
+                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
             </div>
         }.into_any(),
         AccessStatus::Expired => view! {
             <div class="notice bad" id="notice-expired" role="status">
                 <strong>{t!(lang, "Masa berlaku habis.", "Your validity has ended.")}</strong>" "
                 {t!(lang, "Beli paket untuk memperpanjang.", "Buy a package to extend it.")}
-                " "<a class="button primary" href="/paket">{t!(lang, "Beli paket", "Buy a package")}</a>
+                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
             </div>
         }.into_any(),
         AccessStatus::Fup => view! {

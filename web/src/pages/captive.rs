@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::{
     components::{connect::ConnectCard, header::Header, login::Login},
     pages::home::{Loading, Unavailable},
+    routes::Page,
     state::{ctx, query_param, Ctx, RouterContext},
     t,
 };
@@ -23,9 +24,13 @@ fn take_router_context(c: Ctx) {
     if r.from_router() {
         c.router.set(r);
         // The MAC stays out of history, bookmarks and shared links.
-        let _ = window()
-            .history()
-            .map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/captive")));
+        let _ = window().history().map(|h| {
+            h.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&Page::Captive.path()),
+            )
+        });
     }
 }
 
@@ -57,7 +62,7 @@ pub fn CaptiveEntry() -> impl IntoView {
                         <section class="card stack" id="welcome-back">
                             <h2>{t!(lang, "Anda sudah masuk", "You are signed in")}</h2>
                             <p>{name}</p>
-                            <a class="button" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                            <a class="button" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
                         </section>
                         {online.then(|| view! { <ConnectCard/> })}
                     </div>

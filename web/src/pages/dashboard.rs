@@ -7,9 +7,15 @@ use shared_types::{access::format_bytes, AccessStatus, DeviceView, StatusView};
 use crate::{
     api,
     components::{
-        connect::ConnectCard, format::date_time, notices::StatusNotice, usage_chart::UsageChart,
+        async_view::{loaded, loaded_list},
+        confirm::Confirm,
+        connect::ConnectCard,
+        format::date_time,
+        notices::StatusNotice,
+        usage_chart::UsageChart,
     },
     i18n::{error_text, tr},
+    routes::Page,
     state::{ctx, Account},
     t,
 };
@@ -28,7 +34,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
         spawn_local(async move {
             let _ = api::logout().await;
             c.account.set(Some(None));
-            navigate("/", Default::default());
+            navigate(&Page::Home.path(), Default::default());
         });
     };
     view! {
@@ -51,7 +57,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
             <DevicesCard/>
             <PurchasesCard/>
             <div class="row spread">
-                <a class="button" href="/paket">{t!(lang, "Beli paket", "Buy a package")}</a>
+                <a class="button" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
                 <button id="logout" type="button" on:click=logout>{t!(lang, "Keluar", "Sign out")}</button>
             </div>
         </div>
@@ -153,26 +159,23 @@ fn UsageCard() -> impl IntoView {
     let lang = ctx().lang;
     let days = RwSignal::new(7u32);
     let history = LocalResource::new(move || api::my_usage(days.get()));
-    let choice = move |n: u32, id: &'static str, label: &'static str| {
+    let choice = move |n: u32, id: &'static str, label: (&'static str, &'static str)| {
         view! {
             <button type="button" id=id aria-pressed=move || (days.get() == n).to_string()
-                on:click=move |_| days.set(n)>{label}</button>
+                on:click=move |_| days.set(n)>{t!(lang, label.0, label.1)}</button>
         }
     };
     view! {
         <section class="card stack" aria-labelledby="usage-title">
             <div class="row spread">
                 <h2 id="usage-title">{t!(lang, "Pemakaian", "Usage")}</h2>
-                <div class="row">{choice(7, "usage-7", "7 hari")}{choice(30, "usage-30", "30 hari")}</div>
+                <div class="row">{choice(7, "usage-7", ("7 hari", "7 days"))}{choice(30, "usage-30", ("30 hari", "30 days"))}</div>
             </div>
             <div class="chart-box">
-                {move || history.get().map(|r| match r {
-                    Ok(h) => view! {
-                        <p id="usage-total">{t!(lang, "Total", "Total")}" "{h.total_text.clone()}</p>
-                        <UsageChart history=h/>
-                    }.into_any(),
-                    Err(e) => view! { <p class="status-bad">{error_text(lang.get(), e.code())}</p> }.into_any(),
-                })}
+                {move || loaded(history.get(), |h| view! {
+                    <p id="usage-total">{t!(lang, "Total", "Total")}" "{h.total_text.clone()}</p>
+                    <UsageChart history=h/>
+                }.into_any())}
             </div>
         </section>
     }
@@ -186,17 +189,12 @@ fn DevicesCard() -> impl IntoView {
     view! {
         <section class="card stack" aria-labelledby="devices-title">
             <h2 id="devices-title">{t!(lang, "Perangkat", "Devices")}</h2>
-            <ul class="list" id="devices">
-                {move || devices.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! {
-                        <li class="muted">{t!(lang, "Belum ada perangkat.", "No devices yet.")}</li>
-                    }.into_any(),
-                    Ok(list) => list.into_iter().map(|d| view! {
-                        <DeviceRow device=d on_change=move || devices.refetch() error=error/>
-                    }).collect_view().into_any(),
-                    Err(e) => view! { <li class="status-bad">{error_text(lang.get(), e.code())}</li> }.into_any(),
-                })}
-            </ul>
+            {move || loaded_list(
+                    devices.get(),
+                    "devices",
+                    ("Belum ada perangkat.", "No devices yet."),
+                    move |d| view! { <DeviceRow device=d on_change=move || devices.refetch() error=error/> }.into_any(),
+                )}
             <p class="status-bad" role="alert">{move || error.get()}</p>
         </section>
     }
@@ -212,7 +210,7 @@ fn DeviceRow(
     let editing = RwSignal::new(false);
     let label = RwSignal::new(device.label.clone().unwrap_or_default());
     let id = device.id.clone();
-    let id2 = device.id.clone();
+    let id2 = StoredValue::new(device.id.to_string());
     let title = device.label.clone().unwrap_or_else(|| device.mac.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -227,18 +225,9 @@ fn DeviceRow(
             }
         });
     };
-    let remove = move |_| {
-        let ok = window()
-            .confirm_with_message(tr(
-                lang.get_untracked(),
-                "Hapus perangkat ini?",
-                "Remove this device?",
-            ))
-            .unwrap_or(false);
-        if !ok {
-            return;
-        }
-        let id = id2.clone();
+    let confirming = RwSignal::new(false);
+    let remove = move || {
+        let id = id2.get_value();
         spawn_local(async move {
             match api::delete_device(&id).await {
                 Ok(()) => on_change(),
@@ -256,6 +245,8 @@ fn DeviceRow(
                 </span>
                 <span class="muted">{device.mac.clone()}</span>
             </div>
+            <Confirm open=confirming question=("Hapus perangkat ini?", "Remove this device?")
+                action=("Hapus", "Remove") danger=true on_confirm=remove/>
             {move || if editing.get() {
                 view! {
                     <form class="row" on:submit=save.clone()>
@@ -269,7 +260,7 @@ fn DeviceRow(
                 view! {
                     <div class="row">
                         <button type="button" on:click=move |_| editing.set(true)>{t!(lang, "Ganti nama", "Rename")}</button>
-                        <button type="button" class="danger" on:click=remove.clone()>{t!(lang, "Hapus", "Remove")}</button>
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t!(lang, "Hapus", "Remove")}</button>
                     </div>
                 }.into_any()
             }}
@@ -284,21 +275,18 @@ fn PurchasesCard() -> impl IntoView {
     view! {
         <section class="card stack" aria-labelledby="purchases-title">
             <h2 id="purchases-title">{t!(lang, "Riwayat pembelian", "Purchase history")}</h2>
-            <ul class="list" id="purchases">
-                {move || purchases.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! {
-                        <li class="muted">{t!(lang, "Belum ada pembelian.", "No purchases yet.")}</li>
-                    }.into_any(),
-                    Ok(list) => list.into_iter().map(|p| view! {
+            {move || loaded_list(
+                    purchases.get(),
+                    "purchases",
+                    ("Belum ada pembelian.", "No purchases yet."),
+                    |p| view! {
                         <li class="row spread">
-                            <a href=format!("/bayar/{}", p.order_id)>{p.package_name.clone()}</a>
+                            <a href=Page::Payment(p.order_id.clone()).path()>{p.package_name.clone()}</a>
                             <span>{p.amount_text.clone()}</span>
                             <span class="tag">{p.status_text.clone()}</span>
                         </li>
-                    }).collect_view().into_any(),
-                    Err(e) => view! { <li class="status-bad">{error_text(lang.get(), e.code())}</li> }.into_any(),
-                })}
-            </ul>
+                    }.into_any(),
+                )}
         </section>
     }
 }

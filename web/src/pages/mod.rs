@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod admin;
 pub mod captive;
 pub mod dashboard;
 pub mod home;

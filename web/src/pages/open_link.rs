@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use crate::{
     api,
     i18n::error_text,
+    routes::Page,
     state::{ctx, Account},
     t,
 };
@@ -27,9 +28,13 @@ pub fn OpenLinkPage() -> impl IntoView {
     let error = RwSignal::new(None::<shared_types::ErrorCode>);
     let navigate = use_navigate();
     let hash = window().location().hash().unwrap_or_default();
-    let _ = window()
-        .history()
-        .map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/buka")));
+    let _ = window().history().map(|h| {
+        h.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&Page::OpenLink.path()),
+        )
+    });
     match token_in(&hash) {
         None => error.set(Some(shared_types::ErrorCode::Unauthorized)),
         Some(token) => spawn_local(async move {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared_types::PurchaseStatus;
 
-use crate::{api, i18n::error_text, state::ctx, t};
+use crate::{api, components::async_view::loaded, routes::Page, state::ctx, t};
 
 /// How often the page asks while the payment is pending, and for how long.
 const POLL: std::time::Duration = std::time::Duration::from_secs(3);
@@ -40,10 +40,7 @@ pub fn PaymentPage() -> impl IntoView {
     view! {
         <section class="card stack" aria-live="polite" aria-labelledby="payment-title">
             <h2 id="payment-title">{t!(lang, "Pembayaran", "Payment")}</h2>
-            {move || match purchase.get() {
-                None => view! { <p class="muted">{t!(lang, "Memeriksa pembayaran…", "Checking the payment…")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="status-bad" role="alert">{error_text(lang.get(), e.code())}</p> }.into_any(),
-                Some(Ok(p)) => {
+            {move || loaded(purchase.get(), |p| {
                     let state = p.status;
                     view! {
                         <p><strong>{p.package_name.clone()}</strong>" · "{p.amount_text.clone()}</p>
@@ -55,7 +52,7 @@ pub fn PaymentPage() -> impl IntoView {
                         {match state {
                             PurchaseStatus::Paid => view! {
                                 <p>{t!(lang, "Kuota sudah ditambahkan ke akun Anda.", "The quota has been added to your account.")}</p>
-                                <a id="to-dashboard" class="button primary" href="/">{t!(lang, "Lihat kuota", "See my quota")}</a>
+                                <a id="to-dashboard" class="button primary" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
                             }.into_any(),
                             PurchaseStatus::Pending => view! {
                                 <p class="muted">{t!(lang, "Menunggu pembayaran. Halaman ini diperbarui sendiri.",
@@ -67,13 +64,12 @@ pub fn PaymentPage() -> impl IntoView {
                             _ => view! {
                                 <p>{t!(lang, "Pembayaran tidak selesai. Jika uang Anda ternyata sudah terpotong, kuota tetap ditambahkan otomatis.",
                                     "The payment did not go through. If you were charged after all, the quota is still added automatically.")}</p>
-                                <a class="button primary" href="/paket">{t!(lang, "Coba lagi", "Try again")}</a>
+                                <a class="button primary" href=Page::Packages.path()>{t!(lang, "Coba lagi", "Try again")}</a>
                             }.into_any(),
                         }}
-                        <p class="muted">"Order "<code>{p.order_id.clone()}</code></p>
+                        <p class="muted">{t!(lang, "Nomor pesanan", "Order number")}" "<code>{p.order_id.clone()}</code></p>
                     }.into_any()
-                }
-            }}
+            })}
         </section>
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     api,
     components::turnstile::{Turnstile, TurnstileHandle},
     i18n::{error_text, tr},
+    routes::Page,
     state::ctx,
     t,
 };
@@ -152,7 +153,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <h2>{t!(lang, "Pendaftaran terkirim", "Registration sent")}</h2>
                         <p>{t!(lang, "Tunggu persetujuan petugas. Setelah disetujui, Anda menerima pesan WhatsApp dan bisa masuk dengan nomor ini.",
                             "Wait for an officer to approve it. Once approved you get a WhatsApp message and can sign in with this number.")}</p>
-                        <a class="button" href="/">{t!(lang, "Kembali", "Back")}</a>
+                        <a class="button" href=Page::Home.path()>{t!(lang, "Kembali", "Back")}</a>
                     </div>
                 }.into_any()
             } else {

@@ -1,0 +1,145 @@
+//! The admin dashboard's calls.
+
+use gloo_net::http::Method;
+use shared_types::{
+    BlockUser, Deleted, LoginResult, PackageInput, PackageRemoved, PackageView, PasswordLogin,
+    PurchaseStatus, Registration, RejectRegistration, RouterDrift, TransactionDetail,
+    TransactionList, UserAccess,
+};
+
+use super::transport::{ApiError, Call};
+
+/// `POST /admin/auth/login`.
+pub async fn admin_login(req: &PasswordLogin) -> Result<LoginResult, ApiError> {
+    Call::post("/admin/auth/login").json(req)?.fetch().await
+}
+
+/// `GET /admin/registrations`.
+pub async fn pending_registrations() -> Result<Vec<Registration>, ApiError> {
+    Call::get("/admin/registrations").fetch().await
+}
+
+/// `POST /admin/registrations/{id}/approve`.
+pub async fn approve_registration(id: &str) -> Result<Registration, ApiError> {
+    let path = format!("/admin/registrations/{id}/approve");
+    Call::post(&path).fetch().await
+}
+
+/// `POST /admin/registrations/{id}/reject`.
+pub async fn reject_registration(id: &str, reason: &str) -> Result<Registration, ApiError> {
+    let path = format!("/admin/registrations/{id}/reject");
+    let body = RejectRegistration {
+        reason: reason.to_owned(),
+    };
+    Call::post(&path).json(&body)?.fetch().await
+}
+
+/// `POST /admin/users/{id}/block`.
+pub async fn block_user(id: &str, reason: &str) -> Result<UserAccess, ApiError> {
+    let path = format!("/admin/users/{id}/block");
+    let body = BlockUser {
+        reason: reason.to_owned(),
+    };
+    Call::post(&path).json(&body)?.fetch().await
+}
+
+/// `POST /admin/users/{id}/unblock`.
+pub async fn unblock_user(id: &str) -> Result<UserAccess, ApiError> {
+    let path = format!("/admin/users/{id}/unblock");
+    Call::post(&path).fetch().await
+}
+
+/// `POST /admin/users/{id}/deactivate`.
+pub async fn deactivate_user(id: &str) -> Result<UserAccess, ApiError> {
+    let path = format!("/admin/users/{id}/deactivate");
+    Call::post(&path).fetch().await
+}
+
+/// `POST /admin/users/{id}/activate`.
+pub async fn activate_user(id: &str) -> Result<UserAccess, ApiError> {
+    let path = format!("/admin/users/{id}/activate");
+    Call::post(&path).fetch().await
+}
+
+/// `DELETE /admin/users/{id}`: purges the user from the router, then the database.
+pub async fn delete_user(id: &str) -> Result<Deleted, ApiError> {
+    let path = format!("/admin/users/{id}");
+    Call::new(Method::DELETE, &path).fetch().await
+}
+
+/// `GET /admin/routers/{id}/drift`: where the router and the database disagree.
+pub async fn router_drift(id: &str) -> Result<RouterDrift, ApiError> {
+    let path = format!("/admin/routers/{id}/drift");
+    Call::get(&path).fetch().await
+}
+
+/// `GET /admin/packages`: all packages, inactive ones too.
+pub async fn admin_packages() -> Result<Vec<PackageView>, ApiError> {
+    Call::get("/admin/packages").fetch().await
+}
+
+/// `POST /admin/packages`.
+pub async fn create_package(input: &PackageInput) -> Result<PackageView, ApiError> {
+    Call::post("/admin/packages").json(input)?.fetch().await
+}
+
+/// `PUT /admin/packages/{id}`.
+pub async fn update_package(id: &str, input: &PackageInput) -> Result<PackageView, ApiError> {
+    let path = format!("/admin/packages/{id}");
+    Call::new(Method::PUT, &path).json(input)?.fetch().await
+}
+
+/// `DELETE /admin/packages/{id}`: deleted, or deactivated when it has purchases.
+pub async fn delete_package(id: &str) -> Result<PackageRemoved, ApiError> {
+    let path = format!("/admin/packages/{id}");
+    Call::new(Method::DELETE, &path).fetch().await
+}
+
+/// Filters of the transaction list (dates `YYYY-MM-DD`, inclusive).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransactionFilter {
+    pub status: Option<PurchaseStatus>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub user_id: Option<String>,
+    pub package_id: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// `GET /admin/purchases`: transactions and totals.
+pub async fn transactions(f: &TransactionFilter) -> Result<TransactionList, ApiError> {
+    let mut call = Call::get("/admin/purchases");
+    if let Some(s) = f.status {
+        call = call.query("status", s.as_str());
+    }
+    for (k, v) in [
+        ("from", &f.from),
+        ("to", &f.to),
+        ("user_id", &f.user_id),
+        ("package_id", &f.package_id),
+    ] {
+        if let Some(v) = v {
+            call = call.query(k, v);
+        }
+    }
+    if let Some(l) = f.limit {
+        call = call.query("limit", l);
+    }
+    if let Some(o) = f.offset {
+        call = call.query("offset", o);
+    }
+    call.fetch().await
+}
+
+/// `GET /admin/purchases/{order_id}`: one transaction with its history.
+pub async fn transaction(order_id: &str) -> Result<TransactionDetail, ApiError> {
+    let path = format!("/admin/purchases/{order_id}");
+    Call::get(&path).fetch().await
+}
+
+/// `POST /admin/purchases/{order_id}/recheck`: ask Midtrans again now.
+pub async fn recheck_transaction(order_id: &str) -> Result<TransactionDetail, ApiError> {
+    let path = format!("/admin/purchases/{order_id}/recheck");
+    Call::post(&path).fetch().await
+}

@@ -1,0 +1,14 @@
+//! Typed client over shared-types for the gerbang API, one module per
+//! audience: the portal (strangers and logging in), `me` (the logged-in
+//! person) and `admin` (the dashboard). [`transport`] is the only code that
+//! speaks HTTP.
+
+pub mod admin;
+pub mod me;
+pub mod portal;
+pub mod transport;
+
+pub use admin::*;
+pub use me::*;
+pub use portal::*;
+pub use transport::{on_session_ended, ApiError, BASE};

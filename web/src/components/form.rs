@@ -1,0 +1,30 @@
+//! A labelled form field bound to a signal, with the attributes phones need
+//! (type, autocomplete, input mode) and room for a field error.
+
+use leptos::prelude::*;
+
+use crate::{state::ctx, t};
+
+/// One `<label>` + `<input>`; `label` is (Indonesian, English).
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: (&'static str, &'static str),
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = 100)] max_length: u32,
+    #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
+    let lang = ctx().lang;
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="stack field">
+            <label for=id>{t!(lang, label.0, label.1)}</label>
+            <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <p id=error_id class="status-bad field-error" role="alert">{move || error.and_then(|e| e.get())}</p>
+        </div>
+    }
+}

@@ -1,0 +1,39 @@
+//! The admin area: one guarded parent route (`/admin/…`). Signed-out
+//! visitors get the admin login, signed-in non-admins a refusal; the pages
+//! below render in the guard's `<Outlet/>`. The API enforces every right
+//! again — the guard only decides what to show.
+
+pub mod login;
+pub mod registrations;
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+
+use crate::{pages::home::Loading, routes::Page, state::ctx, t};
+
+#[component]
+pub fn AdminArea() -> impl IntoView {
+    let c = ctx();
+    let lang = c.lang;
+    c.ensure_account();
+    view! {
+        {move || match c.account.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(None) => view! { <login::AdminLogin/> }.into_any(),
+            Some(Some(a)) if a.user.role.is_admin() => view! {
+                <nav class="row spread admin-nav" aria-label=move || crate::i18n::tr(lang.get(), "Menu admin", "Admin menu")>
+                    <strong>{t!(lang, "Dasbor admin", "Admin dashboard")}</strong>
+                    <span class="muted">{a.user.name.clone()}</span>
+                </nav>
+                <Outlet/>
+            }.into_any(),
+            Some(Some(_)) => view! {
+                <section class="card stack" id="admin-refused">
+                    <p class="status-bad" role="alert">{t!(lang,
+                        "Halaman ini khusus admin.", "This page is for admins only.")}</p>
+                    <a class="button" href=Page::Home.path()>{t!(lang, "Kembali ke beranda", "Back to the home page")}</a>
+                </section>
+            }.into_any(),
+        }}
+    }
+}

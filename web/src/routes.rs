@@ -1,0 +1,72 @@
+//! Every page's address, written once. Links use [`Page::path`]; the router
+//! in `app.rs` is built from the same segments.
+
+/// Path segments of the pages (the router matches these).
+pub mod seg {
+    pub const CAPTIVE: &str = "captive";
+    pub const OPEN_LINK: &str = "buka";
+    pub const REGISTER: &str = "daftar";
+    pub const PACKAGES: &str = "paket";
+    pub const PAYMENT: &str = "bayar";
+    pub const STATUS: &str = "status";
+    pub const ADMIN: &str = "admin";
+}
+
+/// A page of the SPA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// `/`: the login for strangers, the dashboard for the logged-in.
+    Home,
+    /// `/captive`: where the router's login page sends phones.
+    Captive,
+    /// `/buka`: the one-time "open in the main browser" link.
+    OpenLink,
+    /// `/daftar`: self-registration.
+    Register,
+    /// `/paket`: packages on sale.
+    Packages,
+    /// `/bayar/{order_id}`: a payment's result (Midtrans' finish URL).
+    Payment(String),
+    /// `/status`: service status.
+    Status,
+    /// `/admin`: the admin area (its own login for signed-out visitors).
+    Admin,
+}
+
+impl Page {
+    pub fn path(&self) -> String {
+        let one = |s: &str| format!("/{s}");
+        match self {
+            Page::Home => "/".into(),
+            Page::Captive => one(seg::CAPTIVE),
+            Page::OpenLink => one(seg::OPEN_LINK),
+            Page::Register => one(seg::REGISTER),
+            Page::Packages => one(seg::PACKAGES),
+            Page::Payment(order_id) => format!("/{}/{order_id}", seg::PAYMENT),
+            Page::Status => one(seg::STATUS),
+            Page::Admin => one(seg::ADMIN),
+        }
+    }
+
+    /// Pages that show the login form themselves when nobody is signed in.
+    pub fn shows_login(path: &str) -> bool {
+        [Page::Home, Page::Captive, Page::Admin]
+            .iter()
+            .any(|p| p.path() == path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_built_from_the_router_segments() {
+        assert_eq!(Page::Packages.path(), "/paket");
+        assert_eq!(Page::Payment("GB-1".into()).path(), "/bayar/GB-1");
+        assert_eq!(Page::Home.path(), "/");
+        assert!(Page::shows_login("/"));
+        assert!(Page::shows_login("/admin"));
+        assert!(!Page::shows_login("/bayar/GB-1"));
+    }
+}
