@@ -54,7 +54,7 @@ ensure_native_deps() {
 }
 
 # The WASM toolchain. With rustup and the wasm32 target installed, use it;
-# otherwise use Debian's rustc-web (std built from source) — see toolchain.md.
+# otherwise use Debian's rustc-web (std built from source) — see README, "First run on a fresh machine".
 WASM_MODE=""
 ensure_wasm_toolchain() {
   if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then

@@ -1,4 +1,4 @@
-//! Secrets at rest and login secrets (integrations.md §9):
+//! Secrets at rest and login secrets (docs/integrations.md, "Secrets at rest"):
 //! - [`Sealer`]: XChaCha20-Poly1305 with a fresh random nonce, a key id and
 //!   the row as associated data — `v1.<kid>.<nonce>.<ciphertext‖tag>`.
 //! - argon2id password hashes (OWASP minimum parameters), off the async threads.

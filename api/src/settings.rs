@@ -55,7 +55,7 @@ pub struct PortalSettings {
     pub contact: String,
 }
 
-/// Keys for sealing recoverable secrets (integrations.md §9).
+/// Keys for sealing recoverable secrets (docs/integrations.md, "Secrets at rest").
 #[derive(Debug, Clone, Deserialize)]
 pub struct CryptoSettings {
     /// `kid:<base64 of 32 bytes>`, comma separated; old keys stay for opening.

@@ -1,5 +1,5 @@
 //! The connection: login, then one reader and one writer task multiplexing
-//! many tagged commands over one socket (routeros.md §1.6, §2).
+//! many tagged commands over one socket (docs/routeros.md, "Wire protocol": tags, login).
 
 use std::{
     collections::HashMap,

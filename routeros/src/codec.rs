@@ -1,4 +1,4 @@
-//! Word length prefix and sentence framing (routeros.md §1.2–§1.3).
+//! Word length prefix and sentence framing (docs/routeros.md, "Wire protocol": words, sentences).
 
 use bytes::{Buf, BufMut, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};

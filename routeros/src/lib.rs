@@ -1,5 +1,5 @@
 //! An async client for the MikroTik RouterOS binary API, with no gerbang
-//! knowledge (routeros.md in the gerbang repository is the reference).
+//! knowledge (docs/routeros.md in the gerbang repository describes the protocol).
 //!
 //! - [`codec`]: the word length prefix and sentence framing, byte-exact.
 //! - [`Client`]: login (modern, with automatic legacy MD5 fallback), one

@@ -1,4 +1,4 @@
-//! Typed views of the menus gerbang uses (routeros.md §5). Each type knows
+//! Typed views of the menus gerbang uses (docs/routeros.md, "Hotspot menus"). Each type knows
 //! its path and the `.proplist` it needs; [`list`] prints with exactly that.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! `print` queries for the documented stack machine (routeros.md §1.7).
+//! `print` queries for the documented stack machine (docs/routeros.md, "Wire protocol": queries).
 
 /// One query word.
 #[derive(Debug, Clone, PartialEq, Eq)]

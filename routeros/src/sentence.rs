@@ -1,4 +1,4 @@
-//! Sentences and words (routeros.md §1.3–§1.4).
+//! Sentences and words (docs/routeros.md, "Wire protocol": sentences, replies).
 
 use bytes::BufMut;
 

@@ -1,4 +1,4 @@
-//! Parsers for RouterOS value formats (routeros.md §3).
+//! Parsers for RouterOS value formats (docs/routeros.md, "Wire protocol": values).
 
 use std::{fmt, str::FromStr, time::Duration};
 

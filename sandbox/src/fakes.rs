@@ -1,5 +1,5 @@
 //! Fake upstreams on the sandbox HTTP port, speaking the vendors' real shapes
-//! (integrations.md §2, §4, §10): Fonnte `/fonnte/send` with a WhatsApp inbox,
+//! (docs/integrations.md): Fonnte `/fonnte/send` with a WhatsApp inbox,
 //! and Cloudflare Turnstile `/turnstile/v0/siteverify` with the official test
 //! secrets and single-use tokens minted by the sandbox.
 
@@ -25,7 +25,7 @@ use tokio::sync::Mutex;
 pub const FONNTE_TOKEN: &str = "sandbox-fonnte-token";
 /// A "production" Turnstile secret: only tokens minted by the sandbox pass.
 pub const TURNSTILE_SECRET: &str = "sandbox-turnstile-secret";
-/// The official test secrets (integrations.md §4.2).
+/// The official test secrets (docs/integrations.md, Turnstile).
 pub const TEST_SECRET_PASS: &str = "1x0000000000000000000000000000000AA";
 pub const TEST_SECRET_FAIL: &str = "2x0000000000000000000000000000000AA";
 pub const TEST_SECRET_SPENT: &str = "3x0000000000000000000000000000000AA";

@@ -1,4 +1,4 @@
-//! Fake Midtrans (integrations.md §1, §10.1) under `/midtrans` on the
+//! Fake Midtrans (docs/integrations.md, Midtrans) under `/midtrans` on the
 //! sandbox HTTP port: Snap transaction creation, a hosted payment page at
 //! the returned `redirect_url` where a person picks QRIS or a bank VA and
 //! pays or lets it expire, signed HTTP notifications with Midtrans' retry
@@ -31,7 +31,7 @@ use crate::fakes::Fakes;
 /// The server key the fake accepts (and signs with).
 pub const SERVER_KEY: &str = "SB-Mid-server-gerbang-sandbox";
 pub const MERCHANT_ID: &str = "G000000001";
-/// Minutes between retries after each failed delivery (§1.8).
+/// Minutes between retries after each failed delivery (docs/integrations.md, Midtrans: retries).
 pub const RETRY_MINUTES: [u64; 5] = [2, 10, 30, 90, 210];
 
 /// Switches for failure tests.
@@ -473,7 +473,7 @@ impl Midtrans {
                 body: body.clone(),
             });
             self.delivered.notify_waiters();
-            // How many retries this answer earns (§1.8); the first answer decides.
+            // How many retries this answer earns (Midtrans' retry table); the first answer decides.
             let allowed = match answer {
                 Some(200..=299) | Some(301..=303) => 0,
                 Some(500) => 1,

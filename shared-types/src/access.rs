@@ -1,4 +1,4 @@
-//! Access status: one resolution function used by the API, the worker and the portal (design.md §4).
+//! Access status: one resolution function used by the API, the worker and the portal (docs/architecture.md, "Access status").
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Indonesian mobile numbers → E.164 (integrations.md §6). Used by the API
+//! Indonesian mobile numbers → E.164 (docs/integrations.md, "Phone numbers"). Used by the API
 //! and the SPA, so both accept and reject exactly the same input.
 
 /// Why a number was refused.

@@ -1,4 +1,4 @@
-//! Cookie sessions at the HTTP edge (integrations.md §7):
+//! Cookie sessions at the HTTP edge (docs/api-conventions.md, "Sessions and authentication", "CSRF"):
 //! - `gerbang_at`: the short-lived opaque access token (HttpOnly, `Path=/api`);
 //! - `gerbang_rt`: the rotating refresh token (HttpOnly, `Path=/api/v1/auth`);
 //! - CSRF: every cookie-authenticated change needs `X-Requested-With: fetch`,

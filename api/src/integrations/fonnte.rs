@@ -1,4 +1,4 @@
-//! Fonnte WhatsApp gateway (integrations.md §2): urlencoded `POST /send`,
+//! Fonnte WhatsApp gateway (docs/integrations.md, Fonnte): urlencoded `POST /send`,
 //! raw token in `Authorization`, success only as `"status": true`.
 
 use std::time::Duration;

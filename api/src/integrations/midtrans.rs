@@ -1,4 +1,4 @@
-//! Midtrans (integrations.md §1): Snap transactions, the Core API status
+//! Midtrans (docs/integrations.md, Midtrans): Snap transactions, the Core API status
 //! check, and the notification signature. The server key is used only for
 //! Basic auth and the signature; it is never logged.
 
@@ -59,7 +59,7 @@ pub struct Fields {
     pub currency: Option<String>,
 }
 
-/// What a Midtrans state means for a purchase (§1.6).
+/// What a Midtrans state means for a purchase (docs/integrations.md, Midtrans: verdicts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Paid,

@@ -1,4 +1,4 @@
-//! Cloudflare Turnstile siteverify (integrations.md §4): single-use tokens,
+//! Cloudflare Turnstile siteverify (docs/integrations.md, Turnstile): single-use tokens,
 //! hostname and action checked, fail closed on anything unexpected.
 
 use std::{net::IpAddr, time::Duration};

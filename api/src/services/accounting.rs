@@ -1,4 +1,4 @@
-//! Usage accounting from router counters (design.md §6), hotspot-login mode:
+//! Usage accounting from router counters (docs/routeros.md, "Usage accounting"), hotspot-login mode:
 //! usage = the hotspot user's counters (committed at each logout) plus the
 //! live sessions' counters, measured as deltas against the last observation.
 //!

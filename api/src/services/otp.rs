@@ -1,4 +1,4 @@
-//! WhatsApp OTP requests (integrations.md §5): Turnstile first, then
+//! WhatsApp OTP requests (docs/integrations.md, "WhatsApp login codes"): Turnstile first, then
 //! per-phone cooldown and caps, per-IP caps and a global send budget — all
 //! counted atomically in Redis so they hold across API replicas — then a
 //! 6-digit code from the OS CSPRNG, stored only as an HMAC, sent through Fonnte.

@@ -342,3 +342,143 @@ async fn an_exhausted_resident_lands_on_the_buy_a_package_page() {
     assert!(active_users(&s.w).await.is_empty());
     s.stop().await;
 }
+
+/// Makes every live access token of `user_id` expired, as 15 minutes in a
+/// banking app would (the refresh token stays valid).
+async fn expire_access_tokens(s: &Stack, user_id: uuid::Uuid) -> u64 {
+    s.w.app
+        .db()
+        .await
+        .execute(
+            "update sessions set access_expires_at = now() - interval '1 second'
+             where user_id = $1 and revoked_at is null",
+            &[&user_id],
+        )
+        .await
+        .unwrap()
+}
+
+/// Refresh tokens issued to `user_id` so far (each rotation adds one).
+async fn refresh_tokens(s: &Stack, user_id: uuid::Uuid) -> i64 {
+    s.w.app
+        .db()
+        .await
+        .query_one(
+            "select count(*) from refresh_tokens r join sessions s on s.id = r.session_id
+             where s.user_id = $1",
+            &[&user_id],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_and_an_ended_session_goes_back_to_the_login() {
+    let s = Stack::start().await;
+    let id = s.w.resident(PHONE).await;
+    s.package("Paket 1 GB", 10_000, GIB).await;
+    let b = Browser::start().await;
+    b.goto(&s.url("/")).await;
+    s.log_in(&b).await;
+    b.wait_text("#quota-left", "5 GB").await;
+
+    // A payment left open on Midtrans' page (the person went to their bank app).
+    b.click("a[href='/paket']").await;
+    b.click("button[data-package='Paket 1 GB']").await;
+    b.wait_url("the Midtrans page", |u| u.contains("/midtrans/snap/"))
+        .await;
+    let order_id: String =
+        s.w.app
+            .db()
+            .await
+            .query_one("select order_id from purchases where user_id = $1", &[&id])
+            .await
+            .unwrap()
+            .get(0);
+
+    // Back after the access token expired: the dashboard loads as before.
+    assert!(expire_access_tokens(&s, id).await >= 1);
+    let issued = refresh_tokens(&s, id).await;
+    b.goto(&s.url("/")).await;
+    b.wait_text("#quota-left", "5 GB").await;
+    b.wait_text("#devices", "Belum ada perangkat").await;
+    b.wait_text("#purchases", "Paket 1 GB").await;
+    // Several calls hit the expired token at once; one refresh served them all
+    // (a second use of the same refresh token would have ended the session).
+    assert_eq!(refresh_tokens(&s, id).await, issued + 1);
+
+    // The payment result page too.
+    expire_access_tokens(&s, id).await;
+    b.goto(&s.url(&format!("/bayar/{order_id}"))).await;
+    b.wait_text("#payment-status", "Menunggu").await;
+    assert_eq!(refresh_tokens(&s, id).await, issued + 2);
+
+    // An admin ended the session meanwhile: the page sends the person to the login.
+    s.w.app
+        .db()
+        .await
+        .execute(
+            "update sessions set revoked_at = now(), access_expires_at = now() - interval '1 second'
+             where user_id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    b.goto(&s.url(&format!("/bayar/{order_id}"))).await;
+    let url = b
+        .wait_url("the login page", |u| u.trim_end_matches('/') == s.base)
+        .await;
+    assert!(url.starts_with(&s.base), "{url}");
+    b.wait_for("#phone").await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
+    let s = Stack::start().await;
+    s.w.create_admin(None).await;
+    let waiting = s.w.resident(PHONE).await;
+    s.w.app
+        .db()
+        .await
+        .execute(
+            "update users set approval = 'pending' where id = $1",
+            &[&waiting],
+        )
+        .await
+        .unwrap();
+    let b = Browser::start().await;
+    b.goto(&s.url("/admin")).await;
+
+    // A wrong password says so and signs nobody in.
+    b.type_into("#username", "kepala").await;
+    b.type_into("#password", "salah-sekali-ini").await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text("#admin-login-error", "salah").await;
+
+    b.js("document.getElementById('password').value = ''; return null")
+        .await;
+    b.type_into("#password", "kata-sandi-panjang").await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text(".admin-nav", "Kepala Admin").await;
+    b.wait_text("#registrations", PHONE).await;
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true
+    );
+    b.click(&format!("li[data-registration='{PHONE}'] button.primary"))
+        .await;
+    b.wait_text("#registrations", "Tidak ada pendaftaran").await;
+    let approval: String =
+        s.w.app
+            .db()
+            .await
+            .query_one("select approval from users where id = $1", &[&waiting])
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(approval, "approved");
+    s.stop().await;
+}

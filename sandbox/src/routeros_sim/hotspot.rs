@@ -1,4 +1,4 @@
-//! Hotspot behaviour (routeros.md §5, §6.4): devices, login in the router's
+//! Hotspot behaviour (docs/routeros.md, "Hotspot menus", "The hotspot login page"): devices, login in the router's
 //! check order, limits fixed at login, traffic on a virtual clock, exact cut
 //! at `limit-bytes-total`, logout committing counters, reboot.
 

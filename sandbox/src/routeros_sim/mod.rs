@@ -1,6 +1,7 @@
 //! A RouterOS v7 hotspot router, simulated: the binary API from the router's
-//! side (routeros.md §1–§3), the hotspot menus and behaviour (§5), a virtual
-//! clock and LAN, version profiles and fault injection (§9).
+//! side, the hotspot menus and behaviour (docs/routeros.md), a virtual
+//! clock and LAN, version profiles and fault injection (docs/routeros.md,
+//! "What the simulator models").
 //!
 //! Tests use it as a library ([`spawn`], then [`Router`] methods); the
 //! `gerbang-sandbox` binary serves it with HTTP control under `/_sandbox/routeros/…`.
@@ -88,7 +89,7 @@ impl Default for RouterConfig {
     }
 }
 
-/// Faults to inject into API sessions (routeros.md §9).
+/// Faults to inject into API sessions (docs/routeros.md, "What the simulator models").
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct Faults {

@@ -1,4 +1,4 @@
-//! The `print` query stack machine (routeros.md §1.7), evaluated per item.
+//! The `print` query stack machine (docs/routeros.md, "Wire protocol": queries), evaluated per item.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! The router's tables: items with opaque `.id`s, defaults, read-only and
-//! unique properties, references, and the exact trap texts (routeros.md §1.8, §5).
+//! unique properties, references, and the exact trap texts (docs/routeros.md, "Wire protocol" and "Hotspot menus").
 
 use std::collections::BTreeMap;
 

@@ -10,7 +10,7 @@
 //!   expired), tells the handler set with [`on_session_ended`], which sends
 //!   the person to the login page.
 //!
-//! See `docs/api-conventions.md` (sessions, CSRF).
+//! See docs/api-conventions.md ("Sessions and authentication", "CSRF").
 
 use std::{cell::RefCell, rc::Rc};
 
