@@ -5,15 +5,14 @@
 
 use std::path::PathBuf;
 
-use reqwest::Method;
 use sandbox::midtrans::MidtransMode;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use crate::{
-    login::{active_users, World, LOCAL, PHONE},
-    reconcile::{admin, admin_call},
+use crate::helpers::{
+    active_users,
     webdriver::{Browser, PHONE as VIEWPORT},
+    World, LOCAL, PHONE,
 };
 
 const MAC: &str = "00:1A:2B:3C:4D:01";
@@ -98,16 +97,9 @@ impl Stack {
 
     /// A package on sale, created by an admin through the API.
     async fn package(&self, name: &str, price: i64, bytes: i64) {
-        let admin = admin(&self.w).await;
-        let (status, body) = admin_call(
-            &self.w,
-            Method::POST,
-            "/api/v1/admin/packages",
-            &admin,
-            Some(json!({"name": name, "price_idr": price, "quota_bytes": bytes, "validity_days": 30})),
-        )
-        .await;
-        assert_eq!(status, 200, "{body}");
+        let admin = self.w.admin().await;
+        let package = admin.create_package(name, price, bytes).await;
+        assert!(package.active);
     }
 
     /// Phone number in, code from the fake WhatsApp inbox in.

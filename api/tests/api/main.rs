@@ -14,5 +14,4 @@ mod payments;
 mod reconcile;
 mod spa;
 mod startup;
-mod webdriver;
 mod worker;

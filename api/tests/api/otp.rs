@@ -3,10 +3,7 @@ use std::time::Duration;
 use fred::interfaces::{HashesInterface, KeysInterface};
 use sandbox::{fakes, Sandbox};
 
-use crate::{
-    helpers::{envelope, TestApp},
-    login::{mint_token, World},
-};
+use crate::helpers::{envelope, mint_token, TestApp, World};
 
 const KNOWN: &str = "+6281234567890";
 

@@ -10,10 +10,7 @@ use sandbox::midtrans::{self, Delivery, MidtransMode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::{
-    login::{authed, get_json, Cookies, World},
-    reconcile::{admin, admin_call, cycle, online, MAC},
-};
+use crate::helpers::{admin, admin_call, authed, cycle, get_json, online, Cookies, World, MAC};
 
 const GB: i64 = 1_000_000_000;
 
@@ -164,7 +161,7 @@ async fn paying_on_the_payment_page_credits_once_and_brings_a_cut_off_resident_b
     router.advance(Duration::from_secs(70)).await;
     cycle(&w).await;
     assert!(
-        crate::login::router_rows(&w, "/ip/hotspot/active", &["user"])
+        crate::helpers::router_rows(&w, "/ip/hotspot/active", &["user"])
             .await
             .is_empty()
     );
@@ -273,7 +270,7 @@ async fn paying_on_the_payment_page_credits_once_and_brings_a_cut_off_resident_b
 
 /// A resident logged in with a purchase of the 1 GB package waiting for payment.
 async fn pending_purchase(w: &World, admin: &Cookies) -> (Uuid, Cookies, String) {
-    let (id, _, cookies) = crate::reconcile::logged_in(w, GB).await;
+    let (id, _, cookies) = crate::helpers::logged_in(w, GB).await;
     let package = one_gb_package(w, admin).await;
     let (status, created) = buy(w, &cookies, &package).await;
     assert_eq!(status, 200, "{created}");
@@ -565,7 +562,7 @@ async fn the_reconciler_recovers_a_missed_notification_and_closes_stale_orders()
 #[tokio::test]
 async fn the_gateway_being_down_gives_a_clear_error_and_no_purchase() {
     let (w, admin) = shop(|_| {}).await;
-    let (id, _, cookies) = crate::reconcile::logged_in(&w, GB).await;
+    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
     let package = one_gb_package(&w, &admin).await;
     let m = &w.sb.fakes.midtrans;
     m.set_mode(MidtransMode {
@@ -600,7 +597,7 @@ async fn the_gateway_being_down_gives_a_clear_error_and_no_purchase() {
 #[tokio::test]
 async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
     let (w, admin) = shop(|_| {}).await;
-    let (id, _, cookies) = crate::reconcile::logged_in(&w, GB).await;
+    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
 
     // Validation: clear field errors, nothing stored.
     let (status, err) = admin_call(

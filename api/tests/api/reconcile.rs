@@ -5,30 +5,7 @@ use std::collections::HashMap;
 use api::worker::{reconcile_routers, CycleOutcome};
 use uuid::Uuid;
 
-use crate::login::World;
-
-pub(crate) async fn router_users(w: &World) -> HashMap<String, HashMap<String, String>> {
-    let props = [
-        "name",
-        "limit-bytes-total",
-        "disabled",
-        "comment",
-        "profile",
-    ];
-    crate::login::router_rows(w, "/ip/hotspot/user", &props)
-        .await
-        .into_iter()
-        .map(|m| (m["name"].clone(), m))
-        .collect()
-}
-
-pub(crate) async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
-    let outcomes = reconcile_routers(&w.app.state).await.unwrap();
-    match &outcomes[..] {
-        [(_, CycleOutcome::Done(stats))] => *stats,
-        other => panic!("{other:?}"),
-    }
-}
+use crate::helpers::*;
 
 async fn add_on_router(w: &World, props: &[(&str, &str)]) {
     let client = w.router_client().await;
@@ -183,8 +160,8 @@ async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
     watcher.identity().await.unwrap();
 
     let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
-    let admin = crate::login::Cookies::from(&resp);
-    let resp = crate::login::authed(
+    let admin = crate::helpers::Cookies::from(&resp);
+    let resp = crate::helpers::authed(
         &w.app,
         reqwest::Method::POST,
         &format!("/api/v1/admin/registrations/{pending}/approve"),
@@ -206,46 +183,6 @@ async fn an_approval_reaches_the_router_at_once_without_waiting_for_a_cycle() {
     assert_eq!(row.get("disabled"), Some("false"));
     listener.abort();
     w.stop().await;
-}
-
-/// A resident with `quota` bytes, logged in (OTP) on a device attached to the router.
-pub(crate) async fn logged_in(
-    w: &World,
-    quota: i64,
-) -> (Uuid, serde_json::Value, crate::login::Cookies) {
-    let id = w.resident(crate::login::PHONE).await;
-    w.app
-        .db()
-        .await
-        .execute(
-            "update users set quota_bytes = $2 where id = $1",
-            &[&id, &quota],
-        )
-        .await
-        .unwrap();
-    w.attach(MAC, "10.5.50.10").await;
-    let (body, cookies) = w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
-    (id, body, cookies)
-}
-
-/// A resident with `quota` bytes logged in on a device that is online (server-side login).
-pub(crate) async fn online(w: &World, quota: i64) -> (Uuid, crate::login::Cookies) {
-    let (id, _, cookies) = logged_in(w, quota).await;
-    let resp = w.connect_current(&cookies).await;
-    assert_eq!(resp.status(), 200);
-    (id, cookies)
-}
-
-pub(crate) const MAC: &str = "3C:5A:B4:00:00:01";
-
-pub(crate) async fn used(w: &World, id: Uuid) -> i64 {
-    w.app
-        .db()
-        .await
-        .query_one("select used_bytes from users where id = $1", &[&id])
-        .await
-        .unwrap()
-        .get(0)
 }
 
 #[tokio::test]
@@ -281,7 +218,7 @@ async fn a_50_mbit_download_is_cut_at_exactly_the_quota_and_the_portal_says_exha
         "the account is disabled, the device moves to the exhausted list"
     );
     assert_eq!(router_users(&w).await["081234567890"]["disabled"], "true");
-    let lists = crate::login::router_rows(
+    let lists = crate::helpers::router_rows(
         &w,
         "/ip/firewall/address-list",
         &["list", "address", "comment"],
@@ -292,7 +229,7 @@ async fn a_50_mbit_download_is_cut_at_exactly_the_quota_and_the_portal_says_exha
     assert_eq!(lists[0]["address"], "10.5.50.10");
     assert_eq!(lists[0]["comment"], format!("gerbang:uid={id}"));
     let status: serde_json::Value =
-        crate::login::get_json(&w.app, "/api/v1/me/status", &cookies).await;
+        crate::helpers::get_json(&w.app, "/api/v1/me/status", &cookies).await;
     assert_eq!(status["status"], "exhausted");
     assert_eq!(status["remaining_bytes"], 0);
     let ledger: i64 = w
@@ -348,18 +285,6 @@ async fn a_reboot_never_double_counts_and_the_next_login_gets_exactly_what_is_le
     w.stop().await;
 }
 
-/// The one live session on the router, as text properties.
-pub(crate) async fn live_session(w: &World) -> HashMap<String, String> {
-    let rows = crate::login::router_rows(
-        w,
-        "/ip/hotspot/active",
-        &["user", "bytes-in", "bytes-out", "limit-bytes-total"],
-    )
-    .await;
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    rows.into_iter().next().unwrap()
-}
-
 fn live_bytes(session: &HashMap<String, String>) -> u64 {
     session["bytes-in"].parse::<u64>().unwrap() + session["bytes-out"].parse::<u64>().unwrap()
 }
@@ -397,10 +322,10 @@ async fn crossing_the_fup_threshold_drops_the_live_session_to_the_fup_rate() {
     let users = router_users(&w).await;
     assert_eq!(users["081234567890"]["profile"], "gerbang-fup");
     let status: serde_json::Value =
-        crate::login::get_json(&w.app, "/api/v1/me/status", &cookies).await;
+        crate::helpers::get_json(&w.app, "/api/v1/me/status", &cookies).await;
     assert_eq!(status["status"], "fup");
     let lists =
-        crate::login::router_rows(&w, "/ip/firewall/address-list", &["list", "address"]).await;
+        crate::helpers::router_rows(&w, "/ip/firewall/address-list", &["list", "address"]).await;
     assert_eq!(lists.len(), 1);
     assert_eq!(lists[0]["list"], "gerbang-fup");
 
@@ -482,7 +407,7 @@ async fn bypass_mode_counts_host_bytes_and_cycles_faster_near_the_limit() {
     assert_eq!(body["hotspot"]["mode"], "bypass");
     let first = cycle(&w).await;
     assert_eq!(first.reads, 7, "every menu read once");
-    let bindings = crate::login::router_rows(
+    let bindings = crate::helpers::router_rows(
         &w,
         "/ip/hotspot/ip-binding",
         &["mac-address", "type", "comment"],
@@ -532,60 +457,35 @@ async fn bypass_mode_counts_host_bytes_and_cycles_faster_near_the_limit() {
         "intervals shrink near the limit: {intervals:?}"
     );
     // Exhausted: the binding is gone, the device is in the exhausted list.
-    let bindings = crate::login::router_rows(&w, "/ip/hotspot/ip-binding", &["mac-address"]).await;
+    let bindings =
+        crate::helpers::router_rows(&w, "/ip/hotspot/ip-binding", &["mac-address"]).await;
     assert!(bindings.is_empty(), "{bindings:?}");
-    let lists = crate::login::router_rows(&w, "/ip/firewall/address-list", &["list"]).await;
+    let lists = crate::helpers::router_rows(&w, "/ip/firewall/address-list", &["list"]).await;
     assert_eq!(lists.len(), 1);
     assert_eq!(lists[0]["list"], "gerbang-exhausted");
     assert_eq!(cycle(&w).await.writes, 0);
     w.stop().await;
 }
 
-pub(crate) async fn admin(w: &World) -> crate::login::Cookies {
-    w.create_admin(None).await;
-    let resp = w.admin_login("kepala", "kata-sandi-panjang").await;
-    assert_eq!(resp.status(), 200);
-    crate::login::Cookies::from(&resp)
-}
-
-pub(crate) async fn admin_call(
-    w: &World,
-    method: reqwest::Method,
-    path: &str,
-    cookies: &crate::login::Cookies,
-    body: Option<serde_json::Value>,
-) -> (u16, serde_json::Value) {
-    let mut req = crate::login::authed(&w.app, method, path, cookies);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
-}
-
 #[tokio::test]
-async fn a_block_kicks_the_live_session_within_a_second_and_unblock_restores_access() {
+async fn a_block_kicks_the_live_session_within_a_second_and_ends_the_api_session() {
     let w = World::start(|_| {}).await;
     let (id, cookies) = online(&w, 1_000_000_000).await;
     let listener = api::worker::start_listener(w.app.state.clone())
         .await
         .unwrap();
-    let admin = admin(&w).await;
+    let admin = w.admin().await;
     let watcher = w.router_client().await;
     let mut events = watcher.listen("/ip/hotspot/active", &["user"]).unwrap();
     watcher.identity().await.unwrap();
 
     let started = std::time::Instant::now();
-    let (status, body) = admin_call(
-        &w,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/users/{id}/block"),
-        &admin,
-        Some(serde_json::json!({"reason": "Pelanggaran tata tertib"})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["status"], "blocked");
+    let access = admin.block(id, "Pelanggaran tata tertib").await;
+    assert_eq!(access.status, shared_types::AccessStatus::Blocked);
+    assert_eq!(
+        access.blocked_reason.as_deref(),
+        Some("Pelanggaran tata tertib")
+    );
     let event = tokio::time::timeout(std::time::Duration::from_secs(1), events.next())
         .await
         .expect("the session was kicked within a second");
@@ -594,33 +494,33 @@ async fn a_block_kicks_the_live_session_within_a_second_and_unblock_restores_acc
     };
     assert_eq!(row.get(".dead"), Some("true"));
     eprintln!("block → kicked in {:?}", started.elapsed());
-    assert!(
-        crate::login::router_rows(&w, "/ip/hotspot/active", &["user"])
-            .await
-            .is_empty()
-    );
+    assert!(router_rows(&w, "/ip/hotspot/active", &["user"])
+        .await
+        .is_empty());
     assert_eq!(router_users(&w).await["081234567890"]["disabled"], "true");
     // The resident's API session ended too.
-    let resp = crate::login::authed(&w.app, reqwest::Method::GET, "/api/v1/me", &cookies)
+    let resp = authed(&w.app, reqwest::Method::GET, "/api/v1/me", &cookies)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    // Idempotent; and an admin cannot block themselves.
-    let (status, _) = admin_call(
-        &w,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/users/{id}/block"),
-        &admin,
-        Some(serde_json::json!({"reason": "lagi"})),
-    )
-    .await;
-    assert_eq!(status, 200);
+    listener.abort();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_block_needs_a_reason_repeats_harmlessly_and_unblock_restores_access() {
+    let w = World::start(|_| {}).await;
+    let (id, _) = online(&w, 1_000_000_000).await;
+    let listener = api::worker::start_listener(w.app.state.clone())
+        .await
+        .unwrap();
+    let admin = w.admin().await;
     let (status, body) = admin_call(
         &w,
         reqwest::Method::POST,
         &format!("/api/v1/admin/users/{id}/block"),
-        &admin,
+        &admin.cookies,
         Some(serde_json::json!({"reason": ""})),
     )
     .await;
@@ -628,18 +528,14 @@ async fn a_block_kicks_the_live_session_within_a_second_and_unblock_restores_acc
         (status, body["code"].as_str()),
         (422, Some("validation_failed"))
     );
+    admin.block(id, "Pelanggaran tata tertib").await;
+    // Idempotent: the same block again changes nothing but the record.
+    let again = admin.block(id, "lagi").await;
+    assert_eq!(again.status, shared_types::AccessStatus::Blocked);
 
-    let (status, body) = admin_call(
-        &w,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/users/{id}/unblock"),
-        &admin,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["status"], "active");
-    let event = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+    let access = admin.unblock(id).await;
+    assert_eq!(access.status, shared_types::AccessStatus::Active);
+    let enabled = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
             if router_users(&w).await["081234567890"]["disabled"] == "false" {
                 break;
@@ -648,7 +544,7 @@ async fn a_block_kicks_the_live_session_within_a_second_and_unblock_restores_acc
         }
     })
     .await;
-    assert!(event.is_ok(), "the account was enabled again");
+    assert!(enabled.is_ok(), "the account was enabled again");
     let audit: i64 = w
         .app
         .db()
@@ -668,9 +564,9 @@ async fn a_block_kicks_the_live_session_within_a_second_and_unblock_restores_acc
 #[tokio::test]
 async fn deleting_a_user_leaves_nothing_of_theirs_on_the_router() {
     let w = World::start_mode("bypass", |_| {}).await;
-    let id = w.resident(crate::login::PHONE).await;
+    let id = w.resident(crate::helpers::PHONE).await;
     w.attach(MAC, "10.5.50.10").await;
-    w.login(crate::login::PHONE, MAC, "10.5.50.10").await;
+    w.login(crate::helpers::PHONE, MAC, "10.5.50.10").await;
     w.app
         .db()
         .await
@@ -695,7 +591,7 @@ async fn deleting_a_user_leaves_nothing_of_theirs_on_the_router() {
     let ours = |path: &'static str| {
         let w = &w;
         async move {
-            crate::login::router_rows(w, path, &["comment"])
+            crate::helpers::router_rows(w, path, &["comment"])
                 .await
                 .into_iter()
                 .filter(|r| {
@@ -750,9 +646,9 @@ async fn deleting_a_user_leaves_nothing_of_theirs_on_the_router() {
     ] {
         assert_eq!(ours(path).await, 0, "{path}");
     }
-    let hosts = crate::login::router_rows(&w, "/ip/hotspot/host", &["mac-address"]).await;
+    let hosts = crate::helpers::router_rows(&w, "/ip/hotspot/host", &["mac-address"]).await;
     assert!(hosts.iter().all(|h| h["mac-address"] != MAC), "{hosts:?}");
-    let lists = crate::login::router_rows(&w, "/ip/firewall/address-list", &["address"]).await;
+    let lists = crate::helpers::router_rows(&w, "/ip/firewall/address-list", &["address"]).await;
     assert_eq!(lists.len(), 1, "the foreign entry stays");
     assert_eq!(w.app.count("users").await, 1, "only the admin is left");
     assert_eq!(w.app.count("devices").await, 0);
@@ -972,7 +868,7 @@ async fn a_worker_killed_mid_cycle_leaves_a_state_the_next_cycle_converges_from(
     assert!(matches!(first_write, Some(Ok(routeros::Reply::Re(_)))));
     worker.abort();
     assert!(worker.await.unwrap_err().is_cancelled(), "killed mid-cycle");
-    let partial = crate::login::router_rows(&w, "/ip/hotspot/user", &["name"]).await;
+    let partial = crate::helpers::router_rows(&w, "/ip/hotspot/user", &["name"]).await;
     assert!(
         partial.len() < 201,
         "the cycle did not finish: {}",

@@ -128,6 +128,14 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A request as the SPA sends it: with the CSRF header the API requires
+    /// on every change (`X-Requested-With: fetch`).
+    pub fn fetch(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header("X-Requested-With", "fetch")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(self.url(path)).send().await.unwrap()
     }

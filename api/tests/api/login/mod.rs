@@ -1,0 +1,7 @@
+//! Phone login end to end against the sandbox, one file per subject.
+
+mod codes;
+mod devices;
+mod portal;
+mod registration;
+mod sessions;
