@@ -668,14 +668,9 @@ async fn several_routers_in_one_sandbox_are_independent() {
     sb.shutdown().await;
 }
 
-#[tokio::test]
-async fn profile_queue_and_address_list_live_with_the_session_and_a_kick_commits_counters() {
-    use routeros::menus::{
-        AddressListEntry, Arp, Cookie, DhcpLease, Resource, SimpleQueue, UserProfile,
-        WalledGardenIp,
-    };
-    let r = router(Version::V7_18Plus).await;
-    let c = connect(&r).await;
+/// A user on a profile with a rate limit and an address list, logged in from
+/// the device `02:00:00:00:00:09`; a walled-garden entry besides.
+async fn profiled_session(r: &RunningRouter, c: &Client) -> &'static str {
     c.add(
         "/ip/hotspot/user/profile",
         [
@@ -708,6 +703,15 @@ async fn profile_queue_and_address_list_live_with_the_session_and_a_kick_commits
         .await
         .unwrap();
 
+    mac
+}
+
+#[tokio::test]
+async fn profile_queue_and_address_list_live_with_the_session_and_a_kick_commits_counters() {
+    use routeros::menus::{AddressListEntry, SimpleQueue};
+    let r = router(Version::V7_18Plus).await;
+    let c = connect(&r).await;
+    let mac = profiled_session(&r, &c).await;
     let queues: Vec<SimpleQueue> = menus::list(&c, []).await.unwrap();
     assert_eq!(queues.len(), 1);
     assert_eq!(queues[0].name.as_deref(), Some("<hotspot-0899>"));
@@ -757,7 +761,15 @@ async fn profile_queue_and_address_list_live_with_the_session_and_a_kick_commits
         .iter()
         .any(|e| e.contains("cause=admin-reset")));
 
-    // The other typed menus parse what the router prints.
+    r.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_typed_menus_parse_what_the_router_prints() {
+    use routeros::menus::{Arp, Cookie, DhcpLease, Resource, UserProfile, WalledGardenIp};
+    let r = router(Version::V7_18Plus).await;
+    let c = connect(&r).await;
+    let mac = profiled_session(&r, &c).await;
     assert_eq!(
         menus::list::<DhcpLease>(&c, []).await.unwrap()[0]
             .status

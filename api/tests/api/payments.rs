@@ -149,41 +149,37 @@ fn no_redirects() -> reqwest::Client {
         .unwrap()
 }
 
-#[tokio::test]
-async fn paying_on_the_payment_page_credits_once_and_brings_a_cut_off_resident_back_online() {
-    let (w, admin) = shop(|_| {}).await;
+/// A resident with 100 MB who used it all on the hotspot: the router cut the
+/// session and the cycle disabled the account.
+async fn cut_off_resident(w: &World) -> (Uuid, Cookies, i64) {
     let quota = 100_000_000;
-    let (id, cookies) = online(&w, quota).await;
-    cycle(&w).await;
+    let (id, cookies) = online(w, quota).await;
+    cycle(w).await;
     // Use it all up: the router cuts the session, the cycle disables the account.
     let router = &w.sb.router().router;
     assert!(router.set_traffic(MAC, 0, 50_000_000).await);
     router.advance(Duration::from_secs(70)).await;
-    cycle(&w).await;
+    cycle(w).await;
     assert!(
-        crate::helpers::router_rows(&w, "/ip/hotspot/active", &["user"])
+        crate::helpers::router_rows(w, "/ip/hotspot/active", &["user"])
             .await
             .is_empty()
     );
     let status = get_json(&w.app, "/api/v1/me/status", &cookies).await;
     assert_eq!(status["status"], "exhausted");
-    let (_, valid_before) = quota_of(&w, id).await;
+    (id, cookies, quota)
+}
 
+#[tokio::test]
+async fn packages_on_sale_are_listed_and_a_second_tap_hands_back_the_open_payment() {
+    let (w, admin) = shop(|_| {}).await;
+    let (_, cookies, _) = cut_off_resident(&w).await;
     let package = one_gb_package(&w, &admin).await;
     let listed: Value = w.app.get("/api/v1/packages").await.json().await.unwrap();
     assert_eq!(listed[0]["price_text"], "Rp 10.000");
     assert_eq!(listed[0]["quota_text"], "954 MB");
     let captive = get_json(&w.app, "/api/v1/captive", &cookies).await;
     assert_eq!(captive["can-extend-session"], true);
-
-    let listener = api::worker::start_listener(w.app.state.clone())
-        .await
-        .unwrap();
-    let watcher = w.router_client().await;
-    let mut events = watcher
-        .listen("/ip/hotspot/active", &["user", "limit-bytes-total"])
-        .unwrap();
-    watcher.identity().await.unwrap();
 
     let (status, created) = buy(&w, &cookies, &package).await;
     assert_eq!(status, 200, "{created}");
@@ -197,6 +193,27 @@ async fn paying_on_the_payment_page_credits_once_and_brings_a_cut_off_resident_b
     assert_eq!(sold.gross_amount, 10_000);
     assert_eq!(sold.item_name, "Paket 1 GB");
 
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn paying_on_the_payment_page_credits_once_and_brings_a_cut_off_resident_back_online() {
+    let (w, admin) = shop(|_| {}).await;
+    let (id, cookies, quota) = cut_off_resident(&w).await;
+    let (_, valid_before) = quota_of(&w, id).await;
+    let package = one_gb_package(&w, &admin).await;
+    let listener = api::worker::start_listener(w.app.state.clone())
+        .await
+        .unwrap();
+    let watcher = w.router_client().await;
+    let mut events = watcher
+        .listen("/ip/hotspot/active", &["user", "limit-bytes-total"])
+        .unwrap();
+    watcher.identity().await.unwrap();
+
+    let (status, created) = buy(&w, &cookies, &package).await;
+    assert_eq!(status, 200, "{created}");
+    let order = created["order_id"].as_str().unwrap().to_owned();
     // The person on Midtrans' page: picks BCA VA, then pays.
     let page_url = created["redirect_url"].as_str().unwrap().to_owned();
     let page = no_redirects()
@@ -595,10 +612,9 @@ async fn the_gateway_being_down_gives_a_clear_error_and_no_purchase() {
 }
 
 #[tokio::test]
-async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
+async fn package_input_is_checked_field_by_field_and_residents_cannot_manage_packages() {
     let (w, admin) = shop(|_| {}).await;
-    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
-
+    let (_, _, cookies) = crate::helpers::logged_in(&w, GB).await;
     // Validation: clear field errors, nothing stored.
     let (status, err) = admin_call(
         &w,
@@ -621,6 +637,13 @@ async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
         .unwrap();
     assert_eq!(resp.status(), 403);
 
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn transactions_filter_and_total_and_each_shows_its_history() {
+    let (w, admin) = shop(|_| {}).await;
+    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
     let gb = one_gb_package(&w, &admin).await;
     let unlimited = create_package(
         &w,
@@ -630,13 +653,6 @@ async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
     .await;
     assert_eq!(unlimited["quota_text"], "Tanpa batas");
     let unlimited = unlimited["id"].as_str().unwrap().to_owned();
-    let spare = create_package(
-        &w,
-        &admin,
-        json!({"name": "Cadangan", "price_idr": 1000, "quota_bytes": 1048576, "validity_days": 1}),
-    )
-    .await;
-    let spare = spare["id"].as_str().unwrap().to_owned();
 
     // Buy both; pay the unlimited one, let the other expire at Midtrans.
     let (_, a) = buy(&w, &cookies, &gb).await;
@@ -742,6 +758,39 @@ async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
     .await;
     assert_eq!(status, 404);
 
+    assert_books(&w, id, GB, 1).await;
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_sold_package_is_deactivated_on_delete_and_an_unsold_one_is_gone() {
+    let (w, admin) = shop(|_| {}).await;
+    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
+    let gb = one_gb_package(&w, &admin).await;
+    let unlimited = create_package(
+        &w,
+        &admin,
+        json!({"name": "Bebas 7 hari", "price_idr": 50000, "validity_days": 7, "sort_order": -1}),
+    )
+    .await;
+    assert_eq!(unlimited["quota_text"], "Tanpa batas");
+    let spare = create_package(
+        &w,
+        &admin,
+        json!({"name": "Cadangan", "price_idr": 1000, "quota_bytes": 1048576, "validity_days": 1}),
+    )
+    .await;
+    let spare = spare["id"].as_str().unwrap().to_owned();
+
+    // A purchase of the 1 GB package that expired unpaid.
+    let (_, a) = buy(&w, &cookies, &gb).await;
+    let a = a["order_id"].as_str().unwrap();
+    w.sb.fakes
+        .midtrans
+        .finish(a, "expire", false)
+        .await
+        .unwrap();
+    delivered(&w, a, "expire", 1).await;
     // Deleting: with purchases → deactivated (off the public list); without → gone.
     let (_, removed) = admin_call(
         &w,
@@ -771,6 +820,6 @@ async fn admins_manage_packages_and_see_transactions_with_totals_and_history() {
     assert_eq!(names, ["Bebas 7 hari"]);
     let (status, _) = buy(&w, &cookies, &gb).await;
     assert_eq!(status, 404, "an inactive package cannot be bought");
-    assert_books(&w, id, GB, 1).await;
+    assert_books(&w, id, GB, 0).await;
     w.stop().await;
 }

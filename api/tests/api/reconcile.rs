@@ -657,7 +657,7 @@ async fn deleting_a_user_leaves_nothing_of_theirs_on_the_router() {
 }
 
 #[tokio::test]
-async fn the_drift_report_shows_what_differs_and_metrics_show_the_last_cycle() {
+async fn the_drift_report_shows_what_differs_and_writes_nothing() {
     let w = World::start(|_| {}).await;
     let (id, _) = online(&w, 100_000_000).await;
     let admin = admin(&w).await;
@@ -723,6 +723,14 @@ async fn the_drift_report_shows_what_differs_and_metrics_show_the_last_cycle() {
     assert_eq!(stats.removed, 1);
     assert!(stats.writes >= 2, "{stats:?}");
 
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_show_the_last_cycle_of_each_router() {
+    let w = World::start(|_| {}).await;
+    online(&w, 100_000_000).await;
+    let stats = cycle(&w).await;
     let metrics = w
         .app
         .http
@@ -749,6 +757,14 @@ async fn the_drift_report_shows_what_differs_and_metrics_show_the_last_cycle() {
         )
     );
 
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_router_is_reported_as_such_and_an_unknown_one_is_not_found() {
+    let w = World::start(|_| {}).await;
+    let admin = admin(&w).await;
+    let path = format!("/api/v1/admin/routers/{}/drift", w.router_id);
     // Unreachable router: the report says so instead of failing.
     w.sb.router()
         .router
