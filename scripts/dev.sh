@@ -76,14 +76,15 @@ cat <<TXT
   gerbang is running. Open:
     Captive portal (as a phone on the hotspot, log in as 081200000001):
                               $CAPTIVE_URL
-    SPA (dashboard, login)    http://$API_ADDR/
+    SPA (resident dashboard)  http://$API_ADDR/
+    Admin dashboard           http://$API_ADDR/admin   (admin / gerbang-demo)
     API docs                  http://$API_ADDR/api/docs
     OpenAPI contract          http://$API_ADDR/api/openapi.json
     Readiness / metrics       http://$API_ADDR/readyz   http://$API_ADDR/metrics
     Sandbox (router + fakes)  http://127.0.0.1:18080/_sandbox   RouterOS API 127.0.0.1:18728 (admin/sandbox)
     WhatsApp inbox (OTP codes) http://127.0.0.1:18080/_sandbox/whatsapp/messages
     Midtrans (fake)           pay on the page POST /api/v1/purchases returns; orders at http://127.0.0.1:18080/_sandbox/midtrans/orders/{order_id}
-    Demo logins               admin / gerbang-demo (dashboard)   resident 081200000001 (OTP on WhatsApp)
+    Demo logins               admin / gerbang-demo (/admin)   resident 081200000001 (OTP on WhatsApp)
     PostgreSQL                ${GERBANG__DATABASE__URL}
     Redis                     ${GERBANG__REDIS__URL}
 
