@@ -58,8 +58,21 @@ pub enum ApiTags {
 /// Title of the published contract.
 pub const TITLE: &str = "gerbang API";
 
-/// Every operation group of the API.
-pub type Apis = (
+/// Declares [`Apis`] (the type poem-openapi needs) and `apis()` (its value)
+/// from one list, so a group is added in one place. Every group is a unit
+/// struct, usable as a type and as a value.
+macro_rules! api_groups {
+    ($( ( $($api:path),+ $(,)? ) ),+ $(,)?) => {
+        /// Every operation group of the API.
+        pub type Apis = ( $( ( $($api,)+ ), )+ );
+
+        fn apis() -> Apis {
+            ( $( ( $($api,)+ ), )+ )
+        }
+    };
+}
+
+api_groups!(
     (
         health::HealthApi,
         auth::AuthApi,
@@ -82,32 +95,6 @@ pub type Apis = (
         admin::transactions::AdminTransactionsApi,
     ),
 );
-
-fn apis() -> Apis {
-    (
-        (
-            health::HealthApi,
-            auth::AuthApi,
-            me::MeApi,
-            devices::DevicesApi,
-            captive::CaptiveApi,
-            client_errors::ClientErrorsApi,
-        ),
-        (
-            packages::PackagesApi,
-            purchases::PurchasesApi,
-            midtrans::MidtransWebhookApi,
-        ),
-        (
-            admin::auth::AdminAuthApi,
-            admin::registrations::AdminRegistrationsApi,
-            admin::users::AdminUsersApi,
-            admin::routers::AdminRoutersApi,
-            admin::packages::AdminPackagesApi,
-            admin::transactions::AdminTransactionsApi,
-        ),
-    )
-}
 
 /// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated
 /// without a database.

@@ -79,12 +79,7 @@ pub async fn delete_device(state: &AppState, auth: &Auth, id: Uuid) -> Result<()
         removed
     };
     let user = me_user(state, auth).await?;
-    let router = router_account::router_of(state, &user).await?;
-    let client = state
-        .routers
-        .client(&router)
-        .await
-        .map_err(HotspotError::from)?;
+    let (_, client) = router_account::session_for(state, &user).await?;
     router_account::remove_binding(&client, &removed.mac).await?;
     let sessions: Vec<_> = routeros::menus::list::<routeros::menus::Active>(
         client.api(),
@@ -126,12 +121,7 @@ pub async fn connect_current(
             .await?
             .ok_or(DeviceError::NotFound)?
     };
-    let router = router_account::router_of(state, &user).await?;
-    let client = state
-        .routers
-        .client(&router)
-        .await
-        .map_err(HotspotError::from)?;
+    let (router, client) = router_account::session_for(state, &user).await?;
     // The device's current address, confirmed again (it may have a new lease).
     let hint = HotspotClient {
         ip: device.last_ip.map(|ip| ip.to_string()),

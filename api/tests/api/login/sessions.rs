@@ -4,6 +4,14 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
+/// `POST /auth/refresh` with the session in `c`.
+async fn refresh(w: &World, c: &Cookies) -> reqwest::Response {
+    authed(&w.app, reqwest::Method::POST, "/api/v1/auth/refresh", c)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_reused_refresh_token_revokes_the_session() {
     let w = World::start(|_| {}).await;
@@ -24,15 +32,7 @@ async fn a_reused_refresh_token_revokes_the_session() {
     };
     assert_eq!(me(first.clone()).await, 200);
 
-    let resp = authed(
-        &w.app,
-        reqwest::Method::POST,
-        "/api/v1/auth/refresh",
-        &first,
-    )
-    .send()
-    .await
-    .unwrap();
+    let resp = refresh(&w, &first).await;
     assert_eq!(resp.status(), 204);
     let second = Cookies::from(&resp);
     assert_ne!(second.get("gerbang_rt"), first.get("gerbang_rt"));
@@ -41,31 +41,11 @@ async fn a_reused_refresh_token_revokes_the_session() {
     assert_eq!(me(second.clone()).await, 200);
 
     // Someone replays the first refresh token: the whole session ends.
-    let (status, env) = envelope(
-        authed(
-            &w.app,
-            reqwest::Method::POST,
-            "/api/v1/auth/refresh",
-            &first,
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+    let (status, env) = envelope(refresh(&w, &first).await).await;
     assert_eq!(status, 401);
     assert_eq!(env["details"]["reason"], "refresh_token_reused");
     assert_eq!(me(second.clone()).await, 401);
-    let resp = authed(
-        &w.app,
-        reqwest::Method::POST,
-        "/api/v1/auth/refresh",
-        &second,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(resp.status(), 401);
+    assert_eq!(refresh(&w, &second).await.status(), 401);
     let audited: i64 = w
         .app
         .db()
