@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::{api::ApiError, i18n::error_text, state::ctx, t};
+use crate::{api::ApiError, i18n::common, i18n::error_text, state::ctx, t};
 
 /// Shows "loading" until `state` is known, the error's text if it failed,
 /// and `ok(value)` once loaded.
@@ -11,7 +11,7 @@ pub fn loaded<T>(state: Option<Result<T, ApiError>>, ok: impl FnOnce(T) -> AnyVi
     let lang = ctx().lang;
     match state {
         None => view! {
-            <p class="muted" aria-busy="true">{t!(lang, "Memuat…", "Loading…")}</p>
+            <p class="muted" aria-busy="true">{t!(lang, common::LOADING)}</p>
         }
         .into_any(),
         Some(Err(e)) => {
@@ -34,7 +34,7 @@ pub fn loaded_list<T>(
     let lang = ctx().lang;
     loaded(state, move |items| {
         if items.is_empty() {
-            view! { <p class="muted empty" id=id>{t!(lang, empty.0, empty.1)}</p> }.into_any()
+            view! { <p class="muted empty" id=id>{t!(lang, empty)}</p> }.into_any()
         } else {
             view! { <ul class="list" id=id>{items.into_iter().map(row).collect_view()}</ul> }
                 .into_any()

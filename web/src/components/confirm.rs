@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::{i18n::tr, state::ctx, t};
+use crate::{i18n::common, i18n::say, state::ctx, t};
 
 /// Shows `question` with a confirm and a cancel button while `open` is true.
 /// With `reason`, a required text field comes first (1–300 characters).
@@ -31,18 +31,18 @@ pub fn Confirm(
     view! {
         <Show when=move || open.get()>
             <form class="confirm stack" role="alertdialog" aria-modal="false" on:submit=confirm>
-                <p><strong>{t!(lang, question.0, question.1)}</strong></p>
+                <p><strong>{t!(lang, question)}</strong></p>
                 {reason.map(|r| view! {
                     <label class="stack">
-                        <span>{t!(lang, "Alasan (dicatat)", "Reason (recorded)")}</span>
+                        <span>{t!(lang, common::REASON_RECORDED)}</span>
                         <input class="grow" name="reason" maxlength="300" required
                             prop:value=move || r.get() on:input=move |ev| r.set(event_target_value(&ev))/>
                     </label>
                 })}
                 <div class="row">
                     <button type="submit" class=if danger { "danger" } else { "primary" }
-                        disabled=move || !ready()>{move || tr(lang.get(), action.0, action.1)}</button>
-                    <button type="button" on:click=move |_| open.set(false)>{t!(lang, "Batal", "Cancel")}</button>
+                        disabled=move || !ready()>{move || say(lang.get(), action)}</button>
+                    <button type="button" on:click=move |_| open.set(false)>{t!(lang, common::CANCEL)}</button>
                 </div>
             </form>
         </Show>

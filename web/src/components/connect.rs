@@ -3,7 +3,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{api, i18n::error_text, state::ctx, t};
+use crate::{api, i18n::error_text, i18n::me, state::ctx, t};
 
 /// "Hubungkan perangkat ini": the server logs this device in (pop-up closed before the form was sent).
 #[component]
@@ -24,12 +24,12 @@ pub fn ConnectCard() -> impl IntoView {
     };
     view! {
         <section class="card stack">
-            <p>{t!(lang, "Belum bisa internet di perangkat ini?", "No internet on this device yet?")}</p>
+            <p>{t!(lang, me::NO_INTERNET_ON_THIS_DEVICE)}</p>
             <button id="connect" type="button" disabled=move || busy.get() on:click=connect>
-                {t!(lang, "Hubungkan perangkat ini", "Connect this device")}
+                {t!(lang, me::CONNECT_THIS_DEVICE)}
             </button>
             {move || result.get().map(|r| match r {
-                Ok(()) => view! { <p class="status-ok" id="connect-ok">{t!(lang, "Terhubung.", "Connected.")}</p> }.into_any(),
+                Ok(()) => view! { <p class="status-ok" id="connect-ok">{t!(lang, me::CONNECTED)}</p> }.into_any(),
                 Err(e) => view! { <p class="status-bad" role="alert">{e}</p> }.into_any(),
             })}
         </section>

@@ -20,7 +20,7 @@ pub fn Field(
     let error_id = format!("{id}-error");
     view! {
         <div class="stack field">
-            <label for=id>{t!(lang, label.0, label.1)}</label>
+            <label for=id>{t!(lang, label)}</label>
             <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required
                 aria-describedby=error_id.clone()
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>

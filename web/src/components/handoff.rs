@@ -5,7 +5,7 @@
 use leptos::{html, prelude::*};
 use shared_types::HotspotLoginHandoff;
 
-use crate::{state::ctx, t};
+use crate::{i18n::portal, state::ctx, t};
 
 /// Seconds before the manual button appears.
 const FALLBACK_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
@@ -25,16 +25,15 @@ pub fn Handoff(handoff: HotspotLoginHandoff) -> impl IntoView {
     let f = handoff.fields;
     view! {
         <div class="stack" id="handoff">
-            <h2>{t!(lang, "Menghubungkan ke internet…", "Connecting to the internet…")}</h2>
-            <p class="muted">{t!(lang, "Tunggu sebentar, halaman akan berpindah sendiri.",
-                "One moment, the page moves on by itself.")}</p>
+            <h2>{t!(lang, portal::CONNECTING_TO_THE_INTERNET)}</h2>
+            <p class="muted">{t!(lang, portal::ONE_MOMENT_THE_PAGE_MOVES)}</p>
             <form method="post" action=handoff.action node_ref=form id="hotspot-form">
                 <input type="hidden" name="username" value=f.username/>
                 <input type="hidden" name="password" value=f.password/>
                 <input type="hidden" name="dst" value=f.dst/>
                 <input type="hidden" name="popup" value=f.popup/>
                 <button id="continue" type="submit" class="primary big" class:invisible=move || !show_button.get()>
-                    {t!(lang, "Lanjutkan", "Continue")}
+                    {t!(lang, portal::CONTINUE)}
                 </button>
             </form>
         </div>

@@ -13,7 +13,9 @@ use crate::{
         notices::{AccountRefused, RandomMacHelp},
         turnstile::{Turnstile, TurnstileHandle},
     },
-    i18n::{error_text, tr},
+    i18n::error_text,
+    i18n::portal,
+    i18n::say,
     routes::Page,
     state::{ctx, Account, Ctx},
     t,
@@ -68,12 +70,7 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
         };
         let Some(token) = turnstile.take() else {
             error.set(Some(
-                tr(
-                    lang.get_untracked(),
-                    "Tunggu verifikasi keamanan selesai.",
-                    "Wait for the security check to finish.",
-                )
-                .into(),
+                say(lang.get_untracked(), portal::WAIT_FOR_THE_SECURITY_CHECK).into(),
             ));
             return;
         };
@@ -182,20 +179,19 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
     let phone_step = move || {
         view! {
             <form class="stack" on:submit=move |ev| { ev.prevent_default(); request(); }>
-                <h2>{t!(lang, "Masuk dengan WhatsApp", "Sign in with WhatsApp")}</h2>
-                <label for="phone">{t!(lang, "Nomor WhatsApp", "WhatsApp number")}</label>
+                <h2>{t!(lang, portal::SIGN_IN_WITH_WHATSAPP)}</h2>
+                <label for="phone">{t!(lang, portal::WHATSAPP_NUMBER)}</label>
                 <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel"
                     placeholder="08xxxxxxxxxx" required
                     prop:value=move || phone.get()
                     on:input=move |ev| phone.set(event_target_value(&ev))/>
-                <p class="muted">{t!(lang, "Kode masuk dikirim ke WhatsApp nomor ini.",
-                    "The login code is sent to this number on WhatsApp.")}</p>
+                <p class="muted">{t!(lang, portal::THE_LOGIN_CODE_IS_SENT)}</p>
                 <button id="send-code" class="primary" type="submit"
                     disabled=move || { busy.get() || turnstile.token.get().is_none() || resend_left.get() > 0 }>
                     {move || if resend_left.get() > 0 {
-                        format!("{} ({} d)", tr(lang.get(), "Tunggu", "Wait"), resend_left.get())
+                        format!("{} ({} d)", say(lang.get(), portal::WAIT), resend_left.get())
                     } else {
-                        tr(lang.get(), "Kirim kode", "Send code").to_owned()
+                        say(lang.get(), portal::SEND_CODE).to_owned()
                     }}
                 </button>
             </form>
@@ -205,10 +201,10 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
     let code_step = move |e164: Phone| {
         view! {
             <form class="stack" on:submit=move |ev| { ev.prevent_default(); verify(); }>
-                <h2>{t!(lang, "Masukkan kode", "Enter the code")}</h2>
-                <p>{t!(lang, "Kode 6 angka dikirim lewat WhatsApp ke", "A 6-digit code was sent on WhatsApp to")}
+                <h2>{t!(lang, portal::ENTER_THE_CODE)}</h2>
+                <p>{t!(lang, portal::A_6_DIGIT_CODE_WAS)}
                    " " <strong>{e164.local()}</strong></p>
-                <label for="otp">{t!(lang, "Kode dari WhatsApp", "Code from WhatsApp")}</label>
+                <label for="otp">{t!(lang, portal::CODE_FROM_WHATSAPP)}</label>
                 <input id="otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code"
                     pattern="[0-9]{6}" maxlength="6" required class="otp" node_ref=code_input
                     prop:value=move || code.get()
@@ -219,20 +215,20 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                     }/>
                 <button id="verify" class="primary" type="submit"
                     disabled=move || busy.get() || code.get().len() != 6>
-                    {t!(lang, "Masuk", "Sign in")}
+                    {t!(lang, portal::SIGN_IN)}
                 </button>
                 <div class="row">
                     <button id="resend" type="button"
                         disabled=move || { busy.get() || resend_left.get() > 0 || turnstile.token.get().is_none() }
                         on:click=move |_| request()>
                         {move || if resend_left.get() > 0 {
-                            format!("{} {} d", tr(lang.get(), "Kirim ulang dalam", "Resend in"), resend_left.get())
+                            format!("{} {} d", say(lang.get(), portal::RESEND_IN), resend_left.get())
                         } else {
-                            tr(lang.get(), "Kirim ulang kode", "Resend the code").to_owned()
+                            say(lang.get(), portal::RESEND_THE_CODE).to_owned()
                         }}
                     </button>
                     <button type="button" class="link" on:click=move |_| { step.set(Step::Phone); error.set(None); }>
-                        {t!(lang, "Ganti nomor", "Change number")}
+                        {t!(lang, portal::CHANGE_NUMBER)}
                     </button>
                 </div>
             </form>
@@ -249,9 +245,9 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                     Some(HotspotHandoff::HotspotLogin(h)) => view! { <Handoff handoff=h/> }.into_any(),
                     Some(HotspotHandoff::Bypass(_)) => view! {
                         <div class="stack">
-                            <h2 id="connected" class="status-ok">{t!(lang, "Terhubung", "Connected")}</h2>
-                            <p>{t!(lang, "Perangkat Anda sudah bisa memakai internet.", "Your device can use the internet now.")}</p>
-                            <a class="button primary" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
+                            <h2 id="connected" class="status-ok">{t!(lang, portal::CONNECTED)}</h2>
+                            <p>{t!(lang, portal::YOUR_DEVICE_CAN_USE_THE)}</p>
+                            <a class="button primary" href=Page::Home.path()>{t!(lang, portal::SEE_MY_QUOTA)}</a>
                         </div>
                     }.into_any(),
                     None => ().into_any(),
@@ -262,14 +258,13 @@ pub fn Login(portal: PortalConfig) -> impl IntoView {
                 {widget}
                 <p class="status-bad" role="alert">{move || error.get()}</p>
                 <p class="muted" class:hidden=move || !turnstile.failed.get()>
-                    {t!(lang, "Verifikasi keamanan gagal dimuat. Periksa sinyal lalu muat ulang halaman.",
-                        "The security check did not load. Check the signal and reload the page.")}
+                    {t!(lang, portal::THE_SECURITY_CHECK_DID_NOT)}
                 </p>
             </div>
         </section>
         <p class="center" class:hidden=move || step.get() != Step::Phone>
-            {t!(lang, "Belum terdaftar?", "Not registered?")}" "
-            <a href=Page::Register.path() id="to-register">{t!(lang, "Daftar di sini", "Register here")}</a>
+            {t!(lang, portal::NOT_REGISTERED)}" "
+            <a href=Page::Register.path() id="to-register">{t!(lang, portal::REGISTER_HERE)}</a>
         </p>
     }
 }

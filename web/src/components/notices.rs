@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared_types::{AccessStatus, ErrorCode, StatusView};
 
-use crate::{api::ApiError, i18n::error_text, routes::Page, state::ctx, t};
+use crate::{api::ApiError, i18n::error_text, i18n::portal, routes::Page, state::ctx, t};
 
 /// The answer to a correct code for an account that cannot go online.
 #[component]
@@ -19,29 +19,17 @@ pub fn AccountRefused(error: ApiError) -> impl IntoView {
             .and_then(|p| p.ok())
             .map(|p| p.contact)
     });
-    let (id, todo_id, todo_en) = match code {
-        ErrorCode::AccountBlocked => (
-            "account-blocked",
-            "Untuk membuka blokir, hubungi",
-            "To be unblocked, contact",
-        ),
-        ErrorCode::AccountPending => (
-            "account-pending",
-            "Setelah petugas menyetujui, masuk lagi dengan nomor ini. Pertanyaan? Hubungi",
-            "Once an officer approves it, sign in again with this number. Questions? Contact",
-        ),
-        _ => (
-            "account-inactive",
-            "Untuk mengaktifkan kembali, hubungi",
-            "To reactivate it, contact",
-        ),
+    let (id, todo) = match code {
+        ErrorCode::AccountBlocked => ("account-blocked", portal::TO_BE_UNBLOCKED_CONTACT),
+        ErrorCode::AccountPending => ("account-pending", portal::ONCE_AN_OFFICER_APPROVES_IT),
+        _ => ("account-inactive", portal::TO_REACTIVATE_IT_CONTACT),
     };
-    let what_to_do = t!(lang, todo_id, todo_en);
+    let what_to_do = t!(lang, todo);
     view! {
         <div class="stack notice" id=id role="alert">
             <h2>{move || error_text(lang.get(), code)}</h2>
             {reason.map(|r| view! {
-                <p><strong>{t!(lang, "Alasan:", "Reason:")}</strong>" "<span id="blocked-reason">{r}</span></p>
+                <p><strong>{t!(lang, portal::REASON)}</strong>" "<span id="blocked-reason">{r}</span></p>
             })}
             {contact.map(|who| view! { <p>{what_to_do}" "<strong>{who}</strong>"."</p> })}
         </div>
@@ -54,16 +42,10 @@ pub fn RandomMacHelp() -> impl IntoView {
     let lang = ctx().lang;
     view! {
         <details class="notice warn" id="random-mac" open>
-            <summary>{t!(lang, "Matikan MAC acak untuk Wi-Fi ini", "Turn off the random MAC for this Wi-Fi")}</summary>
-            <p>{t!(lang,
-                "HP Anda memakai alamat MAC acak (privat). Alamat itu bisa berubah, lalu Anda harus masuk lagi dan perangkat lama tercatat terpisah.",
-                "Your phone uses a random (private) MAC address. It can change, and then you must sign in again and the old one is listed separately.")}</p>
-            <p><strong>"Android: "</strong>{t!(lang,
-                "Setelan → Wi-Fi → ketuk ikon gir di nama Wi-Fi ini → Privasi → pilih \"Gunakan MAC perangkat\". Sambungkan ulang.",
-                "Settings → Wi-Fi → tap the gear next to this Wi-Fi → Privacy → choose \"Use device MAC\". Reconnect.")}</p>
-            <p><strong>"iPhone: "</strong>{t!(lang,
-                "Pengaturan → Wi-Fi → ketuk (i) di nama Wi-Fi ini → matikan \"Alamat Wi-Fi Privat\" → Gabung Ulang.",
-                "Settings → Wi-Fi → tap (i) next to this Wi-Fi → turn off \"Private Wi-Fi Address\" → Rejoin.")}</p>
+            <summary>{t!(lang, portal::TURN_OFF_THE_RANDOM_MAC)}</summary>
+            <p>{t!(lang, portal::YOUR_PHONE_USES_A_RANDOM)}</p>
+            <p><strong>"Android: "</strong>{t!(lang, portal::SETTINGS_WI_FI_TAP_THE)}</p>
+            <p><strong>"iPhone: "</strong>{t!(lang, portal::SETTINGS_WI_FI_TAP_I)}</p>
         </details>
     }
 }
@@ -83,36 +65,35 @@ pub fn StatusNotice(status: StatusView) -> impl IntoView {
     match status.status {
         AccessStatus::Exhausted => view! {
             <div class="notice bad" id="notice-exhausted" role="status">
-                <strong>{t!(lang, "Kuota habis.", "Your quota is used up.")}</strong>" "
-                {t!(lang, "Beli paket untuk kembali terhubung.", "Buy a package to get back online.")}
-                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
+                <strong>{t!(lang, portal::YOUR_QUOTA_IS_USED_UP)}</strong>" "
+                {t!(lang, portal::BUY_A_PACKAGE_TO_GET)}
+                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, portal::BUY_A_PACKAGE)}</a>
             </div>
         }.into_any(),
         AccessStatus::Expired => view! {
             <div class="notice bad" id="notice-expired" role="status">
-                <strong>{t!(lang, "Masa berlaku habis.", "Your validity has ended.")}</strong>" "
-                {t!(lang, "Beli paket untuk memperpanjang.", "Buy a package to extend it.")}
-                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
+                <strong>{t!(lang, portal::YOUR_VALIDITY_HAS_ENDED)}</strong>" "
+                {t!(lang, portal::BUY_A_PACKAGE_TO_EXTEND)}
+                " "<a class="button primary" href=Page::Packages.path()>{t!(lang, portal::BUY_A_PACKAGE)}</a>
             </div>
         }.into_any(),
         AccessStatus::Fup => view! {
             <div class="notice warn" id="notice-fup" role="status">
-                <strong>{t!(lang, "Kecepatan dibatasi (FUP).", "Speed limited (fair use).")}</strong>" "
-                {t!(lang, "Sisa kuota Anda sudah sedikit, jadi kecepatan diturunkan. Beli paket untuk kecepatan penuh.",
-                    "Little quota is left, so the speed is reduced. Buy a package for full speed.")}
+                <strong>{t!(lang, portal::SPEED_LIMITED_FAIR_USE)}</strong>" "
+                {t!(lang, portal::LITTLE_QUOTA_IS_LEFT_SO)}
             </div>
         }.into_any(),
         AccessStatus::Blocked => view! {
             <div class="notice bad" id="notice-blocked" role="status">
-                <strong>{t!(lang, "Akun diblokir.", "Account blocked.")}</strong>" "
+                <strong>{t!(lang, portal::ACCOUNT_BLOCKED)}</strong>" "
                 {status.blocked_reason.clone()}" "
-                {t!(lang, "Hubungi", "Contact")}" "{contact}"."
+                {t!(lang, portal::CONTACT)}" "{contact}"."
             </div>
         }.into_any(),
         AccessStatus::Inactive => view! {
             <div class="notice bad" id="notice-inactive" role="status">
-                <strong>{t!(lang, "Akun tidak aktif.", "Account inactive.")}</strong>" "
-                {t!(lang, "Hubungi", "Contact")}" "{contact}"."
+                <strong>{t!(lang, portal::ACCOUNT_INACTIVE)}</strong>" "
+                {t!(lang, portal::CONTACT)}" "{contact}"."
             </div>
         }.into_any(),
         AccessStatus::Active | AccessStatus::Unlimited => ().into_any(),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared_types::{access::format_bytes, UsageHistory};
 
-use crate::{state::ctx, t};
+use crate::{i18n::me, state::ctx, t};
 
 const W: f64 = 320.0;
 const H: f64 = 120.0;
@@ -43,7 +43,7 @@ pub fn UsageChart(history: UsageHistory) -> impl IntoView {
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {W} {H}") role="img" width="100%" height="120"
-                aria-label=move || format!("{} {}", t!(lang, "Pemakaian harian, total", "Daily usage, total")(), history.total_text)>
+                aria-label=move || format!("{} {}", t!(lang, me::DAILY_USAGE_TOTAL)(), history.total_text)>
                 {rects.into_iter().zip(history.days.clone()).map(|((x, y, w, h), d)| view! {
                     <rect x=x y=y width=w height=h rx="2" fill="#0b57d0">
                         <title>{format!("{}: {}", d.day, format_bytes(d.bytes))}</title>
@@ -52,7 +52,7 @@ pub fn UsageChart(history: UsageHistory) -> impl IntoView {
             </svg>
             <figcaption class="muted row spread">
                 <span>{first}</span>
-                <span>{t!(lang, "tertinggi", "peak")}" "{format_bytes(max)}</span>
+                <span>{t!(lang, me::PEAK)}" "{format_bytes(max)}</span>
                 <span>{last}</span>
             </figcaption>
         </figure>

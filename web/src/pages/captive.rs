@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     components::{connect::ConnectCard, header::Header, login::Login},
+    i18n::portal,
     pages::home::{Loading, Unavailable},
     routes::Page,
     state::{ctx, query_param, Ctx, RouterContext},
@@ -60,9 +61,9 @@ pub fn CaptiveEntry() -> impl IntoView {
                 view! {
                     <div class="stack">
                         <section class="card stack" id="welcome-back">
-                            <h2>{t!(lang, "Anda sudah masuk", "You are signed in")}</h2>
+                            <h2>{t!(lang, portal::YOU_ARE_SIGNED_IN)}</h2>
                             <p>{name}</p>
-                            <a class="button" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
+                            <a class="button" href=Page::Home.path()>{t!(lang, portal::SEE_MY_QUOTA)}</a>
                         </section>
                         {online.then(|| view! { <ConnectCard/> })}
                     </div>

@@ -14,7 +14,9 @@ use crate::{
         notices::StatusNotice,
         usage_chart::UsageChart,
     },
-    i18n::{error_text, tr},
+    i18n::error_text,
+    i18n::me,
+    i18n::say,
     routes::Page,
     state::{ctx, Account},
     t,
@@ -41,14 +43,14 @@ pub fn Dashboard(account: Account) -> impl IntoView {
         <div class="stack">
             {move || just_connected().then(|| view! {
                 <div class="notice ok" id="connected" role="status">
-                    <strong>{t!(lang, "Terhubung.", "Connected.")}</strong>" "
-                    {t!(lang, "Perangkat ini sudah bisa memakai internet.", "This device can use the internet now.")}
+                    <strong>{t!(lang, me::CONNECTED)}</strong>" "
+                    {t!(lang, me::THIS_DEVICE_CAN_USE_THE)}
                 </div>
             })}
             <StatusNotice status=status.clone()/>
             <section class="card" aria-labelledby="quota-title">
-                <p class="muted">{t!(lang, "Halo,", "Hello,")}" "{name}</p>
-                <h2 id="quota-title">{t!(lang, "Sisa kuota", "Quota left")}</h2>
+                <p class="muted">{t!(lang, me::HELLO)}" "{name}</p>
+                <h2 id="quota-title">{t!(lang, me::QUOTA_LEFT)}</h2>
                 <Quota status=status.clone()/>
             </section>
             <BrowserLinkCard/>
@@ -57,8 +59,8 @@ pub fn Dashboard(account: Account) -> impl IntoView {
             <DevicesCard/>
             <PurchasesCard/>
             <div class="row spread">
-                <a class="button" href=Page::Packages.path()>{t!(lang, "Beli paket", "Buy a package")}</a>
-                <button id="logout" type="button" on:click=logout>{t!(lang, "Keluar", "Sign out")}</button>
+                <a class="button" href=Page::Packages.path()>{t!(lang, me::BUY_A_PACKAGE)}</a>
+                <button id="logout" type="button" on:click=logout>{t!(lang, me::SIGN_OUT)}</button>
             </div>
         </div>
     }
@@ -79,23 +81,23 @@ fn Quota(status: StatusView) -> impl IntoView {
     let valid = status.valid_until.clone();
     view! {
         {if unlimited {
-            view! { <p class="big" id="quota-left">{t!(lang, "Tanpa batas", "Unlimited")}</p> }.into_any()
+            view! { <p class="big" id="quota-left">{t!(lang, me::UNLIMITED)}</p> }.into_any()
         } else {
             view! {
                 <p class="big" id="quota-left">{format_bytes(left)}</p>
                 <div class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"
                     aria-valuenow=format!("{percent:.0}")
-                    aria-label=move || tr(lang.get(), "Sisa kuota", "Quota left")>
+                    aria-label=move || say(lang.get(), me::QUOTA_LEFT)>
                     <span style=format!("width:{percent:.1}%")></span>
                 </div>
                 <p class="muted" id="quota-of">
-                    {format_bytes(left)}" "{t!(lang, "dari", "of")}" "{format_bytes(quota)}
-                    " · "{t!(lang, "terpakai", "used")}" "{format_bytes(status.used_bytes)}
+                    {format_bytes(left)}" "{t!(lang, me::OF)}" "{format_bytes(quota)}
+                    " · "{t!(lang, me::USED)}" "{format_bytes(status.used_bytes)}
                 </p>
             }.into_any()
         }}
         <p id="valid-until">
-            {t!(lang, "Berlaku sampai", "Valid until")}" "
+            {t!(lang, me::VALID_UNTIL)}" "
             <strong>{move || valid.as_deref().map(|v| date_time(lang.get(), v)).unwrap_or_else(|| "–".into())}</strong>
         </p>
     }
@@ -126,27 +128,25 @@ fn BrowserLinkCard() -> impl IntoView {
     };
     view! {
         <section class="card stack" aria-labelledby="browser-title">
-            <h2 id="browser-title">{t!(lang, "Buka di browser utama", "Open in the main browser")}</h2>
-            <p class="muted">{t!(lang,
-                "Di iPhone, jendela login Wi-Fi tertutup saat Anda pindah ke WhatsApp atau aplikasi bank. Buka halaman ini di Safari/Chrome agar tetap bisa melihat kuota dan membayar paket.",
-                "On iPhone the Wi-Fi login window closes when you switch to WhatsApp or a banking app. Open this page in Safari/Chrome to keep seeing your quota and paying for packages.")}</p>
+            <h2 id="browser-title">{t!(lang, me::OPEN_IN_THE_MAIN_BROWSER)}</h2>
+            <p class="muted">{t!(lang, me::ON_IPHONE_THE_WI_FI)}</p>
             {move || match link.get() {
                 None => view! {
                     <button id="browser-link" class="primary" type="button" on:click=make>
-                        {t!(lang, "Buat tautan sekali pakai", "Make a one-time link")}
+                        {t!(lang, me::MAKE_A_ONE_TIME_LINK)}
                     </button>
                 }.into_any(),
                 Some(url) => view! {
                     <a id="browser-link-url" class="button primary" href=url.clone() target="_blank" rel="noopener">
-                        {t!(lang, "Buka di browser utama", "Open in the main browser")}
+                        {t!(lang, me::OPEN_IN_THE_MAIN_BROWSER)}
                     </a>
                     <div class="row">
                         <input class="grow" readonly aria-label="URL" prop:value=url/>
                         <button type="button" on:click=copy>
-                            {move || if copied.get() { tr(lang.get(), "Tersalin", "Copied") } else { tr(lang.get(), "Salin", "Copy") }}
+                            {move || if copied.get() { say(lang.get(), me::COPIED) } else { say(lang.get(), me::COPY) }}
                         </button>
                     </div>
-                    <p class="muted">{t!(lang, "Tautan berlaku 2 menit dan hanya sekali.", "The link works once, for 2 minutes.")}</p>
+                    <p class="muted">{t!(lang, me::THE_LINK_WORKS_ONCE_FOR)}</p>
                 }.into_any(),
             }}
             <p class="status-bad" role="alert">{move || error.get()}</p>
@@ -162,18 +162,18 @@ fn UsageCard() -> impl IntoView {
     let choice = move |n: u32, id: &'static str, label: (&'static str, &'static str)| {
         view! {
             <button type="button" id=id aria-pressed=move || (days.get() == n).to_string()
-                on:click=move |_| days.set(n)>{t!(lang, label.0, label.1)}</button>
+                on:click=move |_| days.set(n)>{t!(lang, label)}</button>
         }
     };
     view! {
         <section class="card stack" aria-labelledby="usage-title">
             <div class="row spread">
-                <h2 id="usage-title">{t!(lang, "Pemakaian", "Usage")}</h2>
-                <div class="row">{choice(7, "usage-7", ("7 hari", "7 days"))}{choice(30, "usage-30", ("30 hari", "30 days"))}</div>
+                <h2 id="usage-title">{t!(lang, me::USAGE)}</h2>
+                <div class="row">{choice(7, "usage-7", me::N7_DAYS)}{choice(30, "usage-30", me::N30_DAYS)}</div>
             </div>
             <div class="chart-box">
                 {move || loaded(history.get(), |h| view! {
-                    <p id="usage-total">{t!(lang, "Total", "Total")}" "{h.total_text.clone()}</p>
+                    <p id="usage-total">{t!(lang, me::TOTAL)}" "{h.total_text.clone()}</p>
                     <UsageChart history=h/>
                 }.into_any())}
             </div>
@@ -188,11 +188,11 @@ fn DevicesCard() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     view! {
         <section class="card stack" aria-labelledby="devices-title">
-            <h2 id="devices-title">{t!(lang, "Perangkat", "Devices")}</h2>
+            <h2 id="devices-title">{t!(lang, me::DEVICES)}</h2>
             {move || loaded_list(
                     devices.get(),
                     "devices",
-                    ("Belum ada perangkat.", "No devices yet."),
+                    me::NO_DEVICES_YET,
                     move |d| view! { <DeviceRow device=d on_change=move || devices.refetch() error=error/> }.into_any(),
                 )}
             <p class="status-bad" role="alert">{move || error.get()}</p>
@@ -240,27 +240,27 @@ fn DeviceRow(
         <li class="stack">
             <div class="row spread">
                 <span><strong>{title}</strong>
-                    {current.then(|| view! { " " <span class="tag">{t!(lang, "perangkat ini", "this device")}</span> })}
-                    {device.randomized.then(|| view! { " " <span class="tag warn">{t!(lang, "MAC acak", "random MAC")}</span> })}
+                    {current.then(|| view! { " " <span class="tag">{t!(lang, me::THIS_DEVICE)}</span> })}
+                    {device.randomized.then(|| view! { " " <span class="tag warn">{t!(lang, me::RANDOM_MAC)}</span> })}
                 </span>
                 <span class="muted">{device.mac.clone()}</span>
             </div>
-            <Confirm open=confirming question=("Hapus perangkat ini?", "Remove this device?")
-                action=("Hapus", "Remove") danger=true on_confirm=remove/>
+            <Confirm open=confirming question=me::REMOVE_THIS_DEVICE
+                action=me::REMOVE danger=true on_confirm=remove/>
             {move || if editing.get() {
                 view! {
                     <form class="row" on:submit=save.clone()>
-                        <label class="sr-only" for=format!("label-{}", device.id)>{t!(lang, "Nama perangkat", "Device name")}</label>
+                        <label class="sr-only" for=format!("label-{}", device.id)>{t!(lang, me::DEVICE_NAME)}</label>
                         <input class="grow" id=format!("label-{}", device.id) maxlength="40" required
                             prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
-                        <button type="submit">{t!(lang, "Simpan", "Save")}</button>
+                        <button type="submit">{t!(lang, me::SAVE)}</button>
                     </form>
                 }.into_any()
             } else {
                 view! {
                     <div class="row">
-                        <button type="button" on:click=move |_| editing.set(true)>{t!(lang, "Ganti nama", "Rename")}</button>
-                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t!(lang, "Hapus", "Remove")}</button>
+                        <button type="button" on:click=move |_| editing.set(true)>{t!(lang, me::RENAME)}</button>
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t!(lang, me::REMOVE)}</button>
                     </div>
                 }.into_any()
             }}
@@ -274,11 +274,11 @@ fn PurchasesCard() -> impl IntoView {
     let purchases = LocalResource::new(api::my_purchases);
     view! {
         <section class="card stack" aria-labelledby="purchases-title">
-            <h2 id="purchases-title">{t!(lang, "Riwayat pembelian", "Purchase history")}</h2>
+            <h2 id="purchases-title">{t!(lang, me::PURCHASE_HISTORY)}</h2>
             {move || loaded_list(
                     purchases.get(),
                     "purchases",
-                    ("Belum ada pembelian.", "No purchases yet."),
+                    me::NO_PURCHASES_YET,
                     |p| view! {
                         <li class="row spread">
                             <a href=Page::Payment(p.order_id.clone()).path()>{p.package_name.clone()}</a>

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::ApiError, components::login::Login, i18n::error_text, pages::dashboard::Dashboard,
-    state::ctx, t,
+    api::ApiError, components::login::Login, i18n::common, i18n::error_text,
+    pages::dashboard::Dashboard, state::ctx, t,
 };
 
 #[component]
@@ -31,7 +31,7 @@ pub fn Loading() -> impl IntoView {
     let lang = ctx().lang;
     view! {
         <section class="card" aria-busy="true">
-            <p class="muted">{t!(lang, "Memuat…", "Loading…")}</p>
+            <p class="muted">{t!(lang, common::LOADING)}</p>
         </section>
     }
 }
@@ -44,7 +44,7 @@ pub fn Unavailable(error: ApiError) -> impl IntoView {
         <section class="card stack">
             <p class="status-bad" role="alert">{move || error_text(lang.get(), code)}</p>
             <button type="button" on:click=move |_| { let _ = window().location().reload(); }>
-                {t!(lang, "Coba lagi", "Try again")}
+                {t!(lang, common::TRY_AGAIN)}
             </button>
         </section>
     }

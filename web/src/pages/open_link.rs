@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use crate::{
     api,
     i18n::error_text,
+    i18n::portal,
     routes::Page,
     state::{ctx, Account},
     t,
@@ -53,13 +54,12 @@ pub fn OpenLinkPage() -> impl IntoView {
     view! {
         <section class="card stack" aria-live="polite">
             {move || match error.get() {
-                None => view! { <p class="muted">{t!(lang, "Membuka akun Anda…", "Opening your account…")}</p> }.into_any(),
+                None => view! { <p class="muted">{t!(lang, portal::OPENING_YOUR_ACCOUNT)}</p> }.into_any(),
                 Some(code) => view! {
-                    <h2>{t!(lang, "Tautan tidak berlaku", "The link does not work")}</h2>
-                    <p role="alert">{t!(lang, "Tautan sudah dipakai atau kedaluwarsa (berlaku 2 menit).",
-                        "The link was already used or has expired (it lasts 2 minutes).")}</p>
+                    <h2>{t!(lang, portal::THE_LINK_DOES_NOT_WORK)}</h2>
+                    <p role="alert">{t!(lang, portal::THE_LINK_WAS_ALREADY_USED)}</p>
                     <p class="muted">{move || error_text(lang.get(), code)}</p>
-                    <a class="button primary" href="/">{t!(lang, "Masuk dengan WhatsApp", "Sign in with WhatsApp")}</a>
+                    <a class="button primary" href="/">{t!(lang, portal::SIGN_IN_WITH_WHATSAPP)}</a>
                 }.into_any(),
             }}
         </section>

@@ -4,11 +4,7 @@ use leptos::{prelude::*, task::spawn_local};
 use shared_types::PackageView;
 
 use crate::{
-    api,
-    components::notices::StatusNotice,
-    i18n::{error_text, tr},
-    state::ctx,
-    t,
+    api, components::notices::StatusNotice, i18n::error_text, i18n::me, i18n::say, state::ctx, t,
 };
 
 #[component]
@@ -24,15 +20,15 @@ pub fn PackagesPage() -> impl IntoView {
         <div class="stack">
             {move || logged_in().map(|a| view! { <StatusNotice status=a.status/> })}
             <section class="card stack" aria-labelledby="packages-title">
-                <h2 id="packages-title">{t!(lang, "Beli paket", "Buy a package")}</h2>
+                <h2 id="packages-title">{t!(lang, me::BUY_A_PACKAGE)}</h2>
                 {move || (c.account.get() == Some(None)).then(|| view! {
-                    <p class="notice warn">{t!(lang, "Masuk dulu untuk membeli paket.", "Sign in first to buy a package.")}
-                        " "<a href="/">{t!(lang, "Masuk", "Sign in")}</a></p>
+                    <p class="notice warn">{t!(lang, me::SIGN_IN_FIRST_TO_BUY)}
+                        " "<a href="/">{t!(lang, me::SIGN_IN)}</a></p>
                 })}
                 <ul class="list" id="packages">
                     {move || packages.get().map(|r| match r {
                         Ok(list) if list.is_empty() => view! {
-                            <li class="muted">{t!(lang, "Belum ada paket yang dijual.", "No packages on sale.")}</li>
+                            <li class="muted">{t!(lang, me::NO_PACKAGES_ON_SALE)}</li>
                         }.into_any(),
                         Ok(list) => list.into_iter().map(|p| view! {
                             <PackageRow package=p busy=busy error=error can_buy=Signal::derive(move || logged_in().is_some())/>
@@ -41,8 +37,7 @@ pub fn PackagesPage() -> impl IntoView {
                     })}
                 </ul>
                 <p class="status-bad" role="alert">{move || error.get()}</p>
-                <p class="muted">{t!(lang, "Pembayaran lewat Midtrans: QRIS, transfer bank (VA) dan lainnya.",
-                    "Paid through Midtrans: QRIS, bank transfer (VA) and more.")}</p>
+                <p class="muted">{t!(lang, me::PAID_THROUGH_MIDTRANS_QRIS_BANK)}</p>
             </section>
         </div>
     }
@@ -80,7 +75,7 @@ fn PackageRow(
         <li class="package row spread">
             <div>
                 <strong>{package.name.clone()}</strong>
-                <div class="muted">{package.quota_text.clone()}" · "{days}" "{t!(lang, "hari", "days")}</div>
+                <div class="muted">{package.quota_text.clone()}" · "{days}" "{t!(lang, me::DAYS)}</div>
             </div>
             <div class="stack right">
                 <strong class="price">{package.price_text.clone()}</strong>
@@ -88,9 +83,9 @@ fn PackageRow(
                     disabled=move || !can_buy.get() || busy.get().is_some()
                     on:click=buy>
                     {move || if busy.get().as_deref() == Some(mine.as_str()) {
-                        tr(lang.get(), "Memproses…", "Working…")
+                        say(lang.get(), me::WORKING)
                     } else {
-                        tr(lang.get(), "Beli", "Buy")
+                        say(lang.get(), me::BUY)
                     }}
                 </button>
             </div>

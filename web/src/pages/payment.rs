@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared_types::PurchaseStatus;
 
-use crate::{api, components::async_view::loaded, routes::Page, state::ctx, t};
+use crate::{api, components::async_view::loaded, i18n::me, routes::Page, state::ctx, t};
 
 /// How often the page asks while the payment is pending, and for how long.
 const POLL: std::time::Duration = std::time::Duration::from_secs(3);
@@ -39,7 +39,7 @@ pub fn PaymentPage() -> impl IntoView {
     });
     view! {
         <section class="card stack" aria-live="polite" aria-labelledby="payment-title">
-            <h2 id="payment-title">{t!(lang, "Pembayaran", "Payment")}</h2>
+            <h2 id="payment-title">{t!(lang, me::PAYMENT)}</h2>
             {move || loaded(purchase.get(), |p| {
                     let state = p.status;
                     view! {
@@ -51,23 +51,21 @@ pub fn PaymentPage() -> impl IntoView {
                         }>{p.status_text.clone()}</p>
                         {match state {
                             PurchaseStatus::Paid => view! {
-                                <p>{t!(lang, "Kuota sudah ditambahkan ke akun Anda.", "The quota has been added to your account.")}</p>
-                                <a id="to-dashboard" class="button primary" href=Page::Home.path()>{t!(lang, "Lihat kuota", "See my quota")}</a>
+                                <p>{t!(lang, me::THE_QUOTA_HAS_BEEN_ADDED)}</p>
+                                <a id="to-dashboard" class="button primary" href=Page::Home.path()>{t!(lang, me::SEE_MY_QUOTA)}</a>
                             }.into_any(),
                             PurchaseStatus::Pending => view! {
-                                <p class="muted">{t!(lang, "Menunggu pembayaran. Halaman ini diperbarui sendiri.",
-                                    "Waiting for the payment. This page updates by itself.")}</p>
+                                <p class="muted">{t!(lang, me::WAITING_FOR_THE_PAYMENT_THIS)}</p>
                                 {p.redirect_url.clone().map(|u| view! {
-                                    <a class="button" href=u>{t!(lang, "Lanjutkan pembayaran", "Continue paying")}</a>
+                                    <a class="button" href=u>{t!(lang, me::CONTINUE_PAYING)}</a>
                                 })}
                             }.into_any(),
                             _ => view! {
-                                <p>{t!(lang, "Pembayaran tidak selesai. Jika uang Anda ternyata sudah terpotong, kuota tetap ditambahkan otomatis.",
-                                    "The payment did not go through. If you were charged after all, the quota is still added automatically.")}</p>
-                                <a class="button primary" href=Page::Packages.path()>{t!(lang, "Coba lagi", "Try again")}</a>
+                                <p>{t!(lang, me::THE_PAYMENT_DID_NOT_GO)}</p>
+                                <a class="button primary" href=Page::Packages.path()>{t!(lang, me::TRY_AGAIN)}</a>
                             }.into_any(),
                         }}
-                        <p class="muted">{t!(lang, "Nomor pesanan", "Order number")}" "<code>{p.order_id.clone()}</code></p>
+                        <p class="muted">{t!(lang, me::ORDER_NUMBER)}" "<code>{p.order_id.clone()}</code></p>
                     }.into_any()
             })}
         </section>

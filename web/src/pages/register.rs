@@ -6,7 +6,8 @@ use shared_types::{phone::normalize_id_mobile, ErrorCode, RegisterRequest, Regis
 use crate::{
     api,
     components::turnstile::{Turnstile, TurnstileHandle},
-    i18n::{error_text, tr},
+    i18n::portal,
+    i18n::{error_text, say},
     routes::Page,
     state::ctx,
     t,
@@ -63,14 +64,7 @@ pub fn RegisterPage() -> impl IntoView {
             turnstile_token: String::new(),
         };
         let Some(token) = turnstile.take() else {
-            error.set(Some(
-                tr(
-                    l,
-                    "Tunggu verifikasi keamanan selesai.",
-                    "Wait for the security check to finish.",
-                )
-                .into(),
-            ));
+            error.set(Some(say(l, portal::WAIT_FOR_THE_SECURITY_CHECK).into()));
             return;
         };
         let req = RegisterRequest {
@@ -90,31 +84,31 @@ pub fn RegisterPage() -> impl IntoView {
 
     let form = move || {
         let Some(Ok(portal)) = c.portal.get() else {
-            return view! { <p class="muted">{t!(lang, "Memuat…", "Loading…")}</p> }.into_any();
+            return view! { <p class="muted">{t!(lang, portal::LOADING)}</p> }.into_any();
         };
         view! {
             <form class="stack" on:submit=submit>
-                <h2>{t!(lang, "Daftar", "Register")}</h2>
-                <label for="reg-name">{t!(lang, "Nama lengkap", "Full name")}</label>
+                <h2>{t!(lang, portal::REGISTER)}</h2>
+                <label for="reg-name">{t!(lang, portal::FULL_NAME)}</label>
                 <input id="reg-name" autocomplete="name" minlength="2" maxlength="100" required
                     prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for="reg-phone">{t!(lang, "Nomor WhatsApp", "WhatsApp number")}</label>
+                <label for="reg-phone">{t!(lang, portal::WHATSAPP_NUMBER)}</label>
                 <input id="reg-phone" type="tel" inputmode="numeric" autocomplete="tel" placeholder="08xxxxxxxxxx" required
                     prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
                 <fieldset>
-                    <legend>{t!(lang, "Saya", "I am")}</legend>
+                    <legend>{t!(lang, portal::I_AM)}</legend>
                     <label class="choice"><input type="radio" name="role" checked=true
-                        on:change=move |_| role.set(RegisterRole::Resident)/>{t!(lang, "Warga binaan / santri", "Resident / student")}</label>
+                        on:change=move |_| role.set(RegisterRole::Resident)/>{t!(lang, portal::RESIDENT_STUDENT)}</label>
                     <label class="choice"><input type="radio" name="role"
-                        on:change=move |_| role.set(RegisterRole::Komandan)/>{t!(lang, "Komandan / petugas", "Officer")}</label>
+                        on:change=move |_| role.set(RegisterRole::Komandan)/>{t!(lang, portal::OFFICER)}</label>
                 </fieldset>
                 <div class="stack" class:hidden=move || role.get() != RegisterRole::Resident>
                     <fieldset>
-                        <legend>{t!(lang, "Tempat", "Placement")}</legend>
+                        <legend>{t!(lang, portal::PLACEMENT)}</legend>
                         <label class="choice"><input type="radio" name="placement" checked=true
-                            on:change=move |_| placement.set(Placement::BlokKamar)/>{t!(lang, "Blok dan kamar", "Block and room")}</label>
+                            on:change=move |_| placement.set(Placement::BlokKamar)/>{t!(lang, portal::BLOCK_AND_ROOM)}</label>
                         <label class="choice"><input type="radio" name="placement"
-                            on:change=move |_| placement.set(Placement::Tamping)/>{t!(lang, "Tamping", "Tamping (resident worker)")}</label>
+                            on:change=move |_| placement.set(Placement::Tamping)/>{t!(lang, portal::TAMPING_RESIDENT_WORKER)}</label>
                     </fieldset>
                     <div class="row" class:hidden=move || placement.get() != Placement::BlokKamar>
                         <div class="grow stack">
@@ -123,13 +117,13 @@ pub fn RegisterPage() -> impl IntoView {
                                 on:input=move |ev| blok.set(event_target_value(&ev))/>
                         </div>
                         <div class="grow stack">
-                            <label for="reg-kamar">{t!(lang, "Kamar", "Room")}</label>
+                            <label for="reg-kamar">{t!(lang, portal::ROOM)}</label>
                             <input id="reg-kamar" maxlength="32" prop:value=move || kamar.get()
                                 on:input=move |ev| kamar.set(event_target_value(&ev))/>
                         </div>
                     </div>
                     <div class="stack" class:hidden=move || placement.get() != Placement::Tamping>
-                        <label for="reg-tamping">{t!(lang, "Jenis tamping", "Tamping type")}</label>
+                        <label for="reg-tamping">{t!(lang, portal::TAMPING_TYPE)}</label>
                         <input id="reg-tamping" maxlength="64" placeholder="dapur, kebersihan…" prop:value=move || tamping.get()
                             on:input=move |ev| tamping.set(event_target_value(&ev))/>
                     </div>
@@ -139,7 +133,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="status-bad" role="alert">{move || error.get()}</p>
                 <button id="register" class="primary" type="submit"
                     disabled=move || busy.get() || turnstile.token.get().is_none()>
-                    {t!(lang, "Kirim pendaftaran", "Send registration")}
+                    {t!(lang, portal::SEND_REGISTRATION)}
                 </button>
             </form>
         }.into_any()
@@ -150,10 +144,9 @@ pub fn RegisterPage() -> impl IntoView {
             {move || if done.get() {
                 view! {
                     <div class="stack" id="registration-pending">
-                        <h2>{t!(lang, "Pendaftaran terkirim", "Registration sent")}</h2>
-                        <p>{t!(lang, "Tunggu persetujuan petugas. Setelah disetujui, Anda menerima pesan WhatsApp dan bisa masuk dengan nomor ini.",
-                            "Wait for an officer to approve it. Once approved you get a WhatsApp message and can sign in with this number.")}</p>
-                        <a class="button" href=Page::Home.path()>{t!(lang, "Kembali", "Back")}</a>
+                        <h2>{t!(lang, portal::REGISTRATION_SENT)}</h2>
+                        <p>{t!(lang, portal::WAIT_FOR_AN_OFFICER_TO)}</p>
+                        <a class="button" href=Page::Home.path()>{t!(lang, portal::BACK)}</a>
                     </div>
                 }.into_any()
             } else {

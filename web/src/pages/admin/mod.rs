@@ -9,7 +9,7 @@ pub mod registrations;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use crate::{pages::home::Loading, routes::Page, state::ctx, t};
+use crate::{i18n::admin, i18n::say, pages::home::Loading, routes::Page, state::ctx, t};
 
 #[component]
 pub fn AdminArea() -> impl IntoView {
@@ -21,17 +21,16 @@ pub fn AdminArea() -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(None) => view! { <login::AdminLogin/> }.into_any(),
             Some(Some(a)) if a.user.role.is_admin() => view! {
-                <nav class="row spread admin-nav" aria-label=move || crate::i18n::tr(lang.get(), "Menu admin", "Admin menu")>
-                    <strong>{t!(lang, "Dasbor admin", "Admin dashboard")}</strong>
+                <nav class="row spread admin-nav" aria-label=move || say(lang.get(), admin::ADMIN_MENU)>
+                    <strong>{t!(lang, admin::ADMIN_DASHBOARD)}</strong>
                     <span class="muted">{a.user.name.clone()}</span>
                 </nav>
                 <Outlet/>
             }.into_any(),
             Some(Some(_)) => view! {
                 <section class="card stack" id="admin-refused">
-                    <p class="status-bad" role="alert">{t!(lang,
-                        "Halaman ini khusus admin.", "This page is for admins only.")}</p>
-                    <a class="button" href=Page::Home.path()>{t!(lang, "Kembali ke beranda", "Back to the home page")}</a>
+                    <p class="status-bad" role="alert">{t!(lang, admin::THIS_PAGE_IS_FOR_ADMINS)}</p>
+                    <a class="button" href=Page::Home.path()>{t!(lang, admin::BACK_TO_THE_HOME_PAGE)}</a>
                 </section>
             }.into_any(),
         }}

@@ -7,6 +7,7 @@ use shared_types::Registration;
 use crate::{
     api,
     components::{async_view::loaded_list, confirm::Confirm, format::date_time},
+    i18n::admin,
     i18n::error_text,
     state::ctx,
     t,
@@ -19,11 +20,11 @@ pub fn AdminHome() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     view! {
         <section class="card stack" aria-labelledby="registrations-title">
-            <h2 id="registrations-title">{t!(lang, "Pendaftaran menunggu", "Registrations waiting")}</h2>
+            <h2 id="registrations-title">{t!(lang, admin::REGISTRATIONS_WAITING)}</h2>
             {move || loaded_list(
                     pending.get(),
                     "registrations",
-                    ("Tidak ada pendaftaran yang menunggu.", "No registrations are waiting."),
+                    admin::NO_REGISTRATIONS_ARE_WAITING,
                     move |r| view! { <RegistrationRow r=r on_done=move || pending.refetch() error=error/> }.into_any(),
                 )}
             <p class="status-bad" role="alert">{move || error.get()}</p>
@@ -70,11 +71,11 @@ fn RegistrationRow(
             </div>
             <p class="muted">{r.phone.clone()}" "{place}" · "{move || date_time(lang.get(), &created)}</p>
             <div class="row">
-                <button type="button" class="primary" on:click=move |_| run(false)>{t!(lang, "Setujui", "Approve")}</button>
-                <button type="button" class="danger" on:click=move |_| rejecting.set(true)>{t!(lang, "Tolak", "Reject")}</button>
+                <button type="button" class="primary" on:click=move |_| run(false)>{t!(lang, admin::APPROVE)}</button>
+                <button type="button" class="danger" on:click=move |_| rejecting.set(true)>{t!(lang, admin::REJECT)}</button>
             </div>
-            <Confirm open=rejecting question=("Tolak pendaftaran ini?", "Reject this registration?")
-                action=("Tolak", "Reject") reason=reason danger=true on_confirm=move || run(true)/>
+            <Confirm open=rejecting question=admin::REJECT_THIS_REGISTRATION
+                action=admin::REJECT reason=reason danger=true on_confirm=move || run(true)/>
         </li>
     }
 }

@@ -1,4 +1,12 @@
-//! All user-visible text: Indonesian first, English second.
+//! All user-visible text: Indonesian first, English second. Each area has
+//! its own table of [`Text`] constants (`portal`, `me`, `admin`, `common`);
+//! pages show them with `t!(lang, area::NAME)` (reactive) or
+//! `say(lang, area::NAME)`. A test checks every entry is translated.
+
+pub mod admin;
+pub mod common;
+pub mod me;
+pub mod portal;
 
 use shared_types::ErrorCode;
 
@@ -87,20 +95,24 @@ pub static EN: Strings = Strings {
     back_home: "Back to the home page",
 };
 
-/// One piece of text in both languages, for the current one.
-pub fn tr(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+/// One text in both languages: (Bahasa Indonesia, English).
+pub type Text = (&'static str, &'static str);
+
+/// The text in the current language.
+pub fn say(lang: Lang, text: Text) -> &'static str {
     match lang {
-        Lang::Id => id,
-        Lang::En => en,
+        Lang::Id => text.0,
+        Lang::En => text.1,
     }
 }
 
-/// A reactive text in both languages: `t!(lang, "Indonesia", "English")`.
+/// A reactive text from a table: `t!(lang, portal::SEND_CODE)`.
 #[macro_export]
 macro_rules! t {
-    ($lang:expr, $id:expr, $en:expr) => {{
+    ($lang:expr, $text:expr) => {{
         let lang = $lang;
-        move || $crate::i18n::tr(lang.get(), $id, $en)
+        let text: $crate::i18n::Text = $text;
+        move || $crate::i18n::say(lang.get(), text)
     }};
 }
 
@@ -186,6 +198,21 @@ mod tests {
             let en = error_text(Lang::En, code);
             assert!(!id.is_empty() && !en.is_empty());
             assert_ne!(id, en, "{code} is not translated");
+        }
+    }
+
+    /// Texts that are the same word in both languages.
+    const SAME_IN_BOTH: &[&str] = &["Total", "Status", "Tamping", "Blok", "Order"];
+
+    #[test]
+    fn every_table_entry_is_translated() {
+        let tables: [&[Text]; 4] = [&admin::ALL, &common::ALL, &me::ALL, &portal::ALL];
+        for (id, en) in tables.iter().flat_map(|t| t.iter()) {
+            assert!(!id.trim().is_empty() && !en.trim().is_empty());
+            assert!(
+                id != en || SAME_IN_BOTH.contains(id),
+                "{id:?} is not translated"
+            );
         }
     }
 
