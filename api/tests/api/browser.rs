@@ -472,5 +472,22 @@ async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
             .unwrap()
             .get(0);
     assert_eq!(approval, "approved");
+
+    // Signing out ends the session: the login form again, and the API refuses the old cookie.
+    b.click("#admin-logout").await;
+    b.wait_for("#admin-login").await;
+    let revoked: i64 =
+        s.w.app
+            .db()
+            .await
+            .query_one(
+                "select count(*) from sessions s join users u on u.id = s.user_id
+                 where u.username = 'kepala' and s.revoked_at is not null",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(revoked, 1);
     s.stop().await;
 }

@@ -106,6 +106,17 @@ pub fn say(lang: Lang, text: Text) -> &'static str {
     }
 }
 
+/// Declares a table: one `pub const NAME: Text` per entry, and `ALL` with
+/// every entry (so none escapes the translation check).
+macro_rules! texts {
+    ($($name:ident = ($id:expr, $en:expr)),+ $(,)?) => {
+        $(pub const $name: super::Text = ($id, $en);)+
+        /// Every text of this table (for the translation check).
+        pub const ALL: &[super::Text] = &[$($name),+];
+    };
+}
+pub(crate) use texts;
+
 /// A reactive text from a table: `t!(lang, portal::SEND_CODE)`.
 #[macro_export]
 macro_rules! t {

@@ -16,6 +16,13 @@ pub fn AdminArea() -> impl IntoView {
     let c = ctx();
     let lang = c.lang;
     c.ensure_account();
+    // Ends the session on the server, then shows the admin login again.
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = crate::api::logout().await;
+            c.account.set(Some(None));
+        });
+    };
     view! {
         {move || match c.account.get() {
             None => view! { <Loading/> }.into_any(),
@@ -23,7 +30,10 @@ pub fn AdminArea() -> impl IntoView {
             Some(Some(a)) if a.user.role.is_admin() => view! {
                 <nav class="row spread admin-nav" aria-label=move || say(lang.get(), admin::ADMIN_MENU)>
                     <strong>{t!(lang, admin::ADMIN_DASHBOARD)}</strong>
-                    <span class="muted">{a.user.name.clone()}</span>
+                    <span class="row">
+                        <span class="muted">{a.user.name.clone()}</span>
+                        <button type="button" id="admin-logout" on:click=sign_out>{t!(lang, admin::SIGN_OUT)}</button>
+                    </span>
                 </nav>
                 <Outlet/>
             }.into_any(),
