@@ -454,7 +454,8 @@ async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
     b.type_into("#password", "kata-sandi-panjang").await;
     b.click("#admin-login button[type=submit]").await;
     b.wait_text(".admin-nav", "Kepala Admin").await;
-    b.wait_text("#registrations", PHONE).await;
+    b.wait_text("#registrations", LOCAL).await;
+    b.wait_text("#registrations", "Warga binaan").await;
     assert_eq!(
         b.js("return document.documentElement.scrollWidth <= window.innerWidth")
             .await,

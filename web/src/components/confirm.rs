@@ -35,7 +35,7 @@ pub fn Confirm(
                 {reason.map(|r| view! {
                     <label class="stack">
                         <span>{t!(lang, common::REASON_RECORDED)}</span>
-                        <input class="grow" name="reason" maxlength="300" required
+                        <input name="reason" maxlength="300" required
                             prop:value=move || r.get() on:input=move |ev| r.set(event_target_value(&ev))/>
                     </label>
                 })}

@@ -1,6 +1,11 @@
 //! Texts of the admin area (`/admin`).
 
 super::texts! {
+    ROLE_RESIDENT = ("Warga binaan", "Resident"),
+    ROLE_KOMANDAN = ("Komandan", "Officer"),
+    ROLE_STAFF = ("Staf", "Staff"),
+    ROLE_ADMIN = ("Admin", "Admin"),
+    ROLE_SUPER_ADMIN = ("Super admin", "Super admin"),
     ADMIN_DASHBOARD = ("Dasbor admin", "Admin dashboard"),
     ADMIN_MENU = ("Menu admin", "Admin menu"),
     ADMIN_SIGN_IN = ("Masuk admin", "Admin sign-in"),

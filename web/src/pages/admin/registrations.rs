@@ -2,13 +2,13 @@
 //! or rejected (with a reason for the record) in place.
 
 use leptos::{prelude::*, task::spawn_local};
-use shared_types::Registration;
+use shared_types::{Registration, Role};
 
 use crate::{
     api,
     components::{async_view::loaded_list, confirm::Confirm, format::date_time},
     i18n::admin,
-    i18n::error_text,
+    i18n::{error_text, Text},
     state::ctx,
     t,
 };
@@ -29,6 +29,17 @@ pub fn AdminHome() -> impl IntoView {
                 )}
             <p class="status-bad" role="alert">{move || error.get()}</p>
         </section>
+    }
+}
+
+/// How a role reads on screen.
+fn role_text(role: Role) -> Text {
+    match role {
+        Role::Resident => admin::ROLE_RESIDENT,
+        Role::Komandan => admin::ROLE_KOMANDAN,
+        Role::Staff => admin::ROLE_STAFF,
+        Role::Admin => admin::ROLE_ADMIN,
+        Role::SuperAdmin => admin::ROLE_SUPER_ADMIN,
     }
 }
 
@@ -67,9 +78,9 @@ fn RegistrationRow(
         <li class="stack" data-registration=r.phone.clone()>
             <div class="row spread">
                 <strong>{r.name.clone()}</strong>
-                <span class="tag">{r.role.as_str()}</span>
+                <span class="tag">{t!(lang, role_text(r.role))}</span>
             </div>
-            <p class="muted">{r.phone.clone()}" "{place}" · "{move || date_time(lang.get(), &created)}</p>
+            <p class="muted">{shared_types::phone::local_form(&r.phone)}" "{place}" · "{move || date_time(lang.get(), &created)}</p>
             <div class="row">
                 <button type="button" class="primary" on:click=move |_| run(false)>{t!(lang, admin::APPROVE)}</button>
                 <button type="button" class="danger" on:click=move |_| rejecting.set(true)>{t!(lang, admin::REJECT)}</button>
