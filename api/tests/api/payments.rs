@@ -640,19 +640,24 @@ async fn package_input_is_checked_field_by_field_and_residents_cannot_manage_pac
     w.stop().await;
 }
 
-#[tokio::test]
-async fn transactions_filter_and_total_and_each_shows_its_history() {
-    let (w, admin) = shop(|_| {}).await;
-    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
-    let gb = one_gb_package(&w, &admin).await;
+/// The 1 GB package and an unlimited one ("Bebas 7 hari", listed first); their ids.
+async fn two_packages(w: &World, admin: &Cookies) -> (String, String) {
+    let gb = one_gb_package(w, admin).await;
     let unlimited = create_package(
-        &w,
-        &admin,
+        w,
+        admin,
         json!({"name": "Bebas 7 hari", "price_idr": 50000, "validity_days": 7, "sort_order": -1}),
     )
     .await;
     assert_eq!(unlimited["quota_text"], "Tanpa batas");
-    let unlimited = unlimited["id"].as_str().unwrap().to_owned();
+    (gb, unlimited["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn transactions_filter_and_total_and_each_shows_its_history() {
+    let (w, admin) = shop(|_| {}).await;
+    let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
+    let (gb, unlimited) = two_packages(&w, &admin).await;
 
     // Buy both; pay the unlimited one, let the other expire at Midtrans.
     let (_, a) = buy(&w, &cookies, &gb).await;
@@ -766,14 +771,7 @@ async fn transactions_filter_and_total_and_each_shows_its_history() {
 async fn a_sold_package_is_deactivated_on_delete_and_an_unsold_one_is_gone() {
     let (w, admin) = shop(|_| {}).await;
     let (id, _, cookies) = crate::helpers::logged_in(&w, GB).await;
-    let gb = one_gb_package(&w, &admin).await;
-    let unlimited = create_package(
-        &w,
-        &admin,
-        json!({"name": "Bebas 7 hari", "price_idr": 50000, "validity_days": 7, "sort_order": -1}),
-    )
-    .await;
-    assert_eq!(unlimited["quota_text"], "Tanpa batas");
+    let (gb, _unlimited) = two_packages(&w, &admin).await;
     let spare = create_package(
         &w,
         &admin,
