@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn every_table_entry_is_translated() {
-        let tables: [&[Text]; 4] = [&admin::ALL, &common::ALL, &me::ALL, &portal::ALL];
+        let tables = [admin::ALL, common::ALL, me::ALL, portal::ALL];
         for (id, en) in tables.iter().flat_map(|t| t.iter()) {
             assert!(!id.trim().is_empty() && !en.trim().is_empty());
             assert!(
