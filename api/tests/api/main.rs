@@ -8,6 +8,7 @@ mod client_errors;
 mod errors;
 mod health;
 mod helpers;
+mod hygiene;
 mod login;
 mod otp;
 mod payments;

@@ -21,6 +21,20 @@ use crate::{
 /// Transactions for the dashboard (`/admin/purchases/…`).
 pub struct AdminTransactionsApi;
 
+/// A day filter the database can work with (PostgreSQL dates end at 4713 BC,
+/// and the facility's day boundaries are computed from it).
+fn day_in_range(name: &str, day: Option<time::Date>) -> Result<Option<time::Date>, ApiError> {
+    let ok = |d: &time::Date| (1970..=9999).contains(&d.year());
+    match day {
+        Some(d) if !ok(&d) => Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("`{name}` must be a day between 1970-01-01 and 9999-12-31"),
+        )
+        .with_detail("parameter", name.to_owned())),
+        d => Ok(d),
+    }
+}
+
 #[OpenApi(
     prefix_path = "/admin/purchases",
     tag = "ApiTags::Payments",
@@ -37,7 +51,9 @@ impl AdminTransactionsApi {
         state: Data<&AppState>,
         _admin: AdminAuth,
         status: Query<Option<PurchaseStatus>>,
+        /// First day (inclusive), `YYYY-MM-DD`, 1970-01-01 … 9999-12-31.
         from: Query<Option<time::Date>>,
+        /// Last day (inclusive), `YYYY-MM-DD`, 1970-01-01 … 9999-12-31.
         to: Query<Option<time::Date>>,
         user_id: Query<Option<Uuid>>,
         package_id: Query<Option<Uuid>>,
@@ -55,8 +71,8 @@ impl AdminTransactionsApi {
         }
         let filter = Filter {
             status: status.0,
-            from: from.0,
-            to: to.0,
+            from: day_in_range("from", from.0)?,
+            to: day_in_range("to", to.0)?,
             user_id: user_id.0,
             package_id: package_id.0,
         };
