@@ -194,6 +194,8 @@ pub struct HttpSettings {
     pub public_writes_per_minute: u32,
     /// Where people reach the portal (links sent to phones), e.g. https://wifi.example.id
     pub public_url: String,
+    /// A request without an answer after this long gets 503.
+    pub request_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +203,8 @@ pub struct DatabaseSettings {
     pub url: Secret,
     pub pool_size: usize,
     pub connect_timeout_ms: u64,
+    /// PostgreSQL cancels a statement after this long (`statement_timeout`).
+    pub statement_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -230,11 +234,17 @@ pub struct WorkerSettings {
     pub max_backoff_seconds: u64,
     /// Routers reconciled at once (bounded by the database pool).
     pub router_concurrency: usize,
+    /// A cycle or job without an end after this long counts as failed.
+    pub cycle_timeout_seconds: u64,
 }
 
 impl DatabaseSettings {
     pub fn connect_timeout(&self) -> Duration {
         Duration::from_millis(self.connect_timeout_ms)
+    }
+
+    pub fn statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.statement_timeout_ms)
     }
 }
 

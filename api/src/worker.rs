@@ -98,7 +98,11 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
                 Err(e) => tracing::warn!(error = %e, "change listener not started"),
             }
         }
-        if let Err(e) = reconcile_due(&state, &mut schedule).await {
+        let limit = Duration::from_secs(state.settings.worker.cycle_timeout_seconds.max(1));
+        let due = tokio::time::timeout(limit, reconcile_due(&state, &mut schedule))
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("no end within {} s", limit.as_secs())));
+        if let Err(e) = due {
             tracing::warn!(
                 job = "reconcile_routers",
                 error = format!("{e:#}"),
@@ -106,7 +110,12 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
             );
         }
         if tokio::time::Instant::now() >= jobs_due {
-            run_jobs(&state).await;
+            if tokio::time::timeout(limit, run_jobs(&state)).await.is_err() {
+                tracing::warn!(
+                    seconds = limit.as_secs(),
+                    "periodic jobs did not finish in time"
+                );
+            }
             jobs_due = tokio::time::Instant::now() + period;
         }
     }
@@ -189,12 +198,13 @@ pub async fn reconcile_routers(state: &AppState) -> anyhow::Result<Vec<(String, 
     Ok(reconcile_each(state, routers).await)
 }
 
-async fn reconcile_each(
+/// Reconciles these routers, concurrently and each within its deadline.
+pub async fn reconcile_each(
     state: &AppState,
     routers: Vec<crate::db::routers::RouterRow>,
 ) -> Vec<(String, CycleOutcome)> {
     let cycles = routers.into_iter().map(|router| async move {
-        let outcome = reconcile_owned(state, &router).await;
+        let outcome = reconcile_within_deadline(state, &router).await;
         match &outcome {
             CycleOutcome::Done(stats) => tracing::info!(
                 router = %router.name,
@@ -247,6 +257,41 @@ pub enum CycleOutcome {
     /// Another worker holds the router's lock.
     Skipped,
     Failed(String),
+}
+
+/// The cycle of one router, given at most `worker.cycle_timeout_seconds`: a
+/// database or router that stops answering fails the cycle (recorded when the
+/// database lets us) instead of stalling the worker.
+async fn reconcile_within_deadline(
+    state: &AppState,
+    router: &crate::db::routers::RouterRow,
+) -> CycleOutcome {
+    let limit = Duration::from_secs(state.settings.worker.cycle_timeout_seconds.max(1));
+    match tokio::time::timeout(limit, reconcile_owned(state, router)).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let error = format!("no end within {} s", limit.as_secs());
+            let record = crate::db::cycles::CycleRecord {
+                router_id: router.id,
+                ok: false,
+                duration_ms: i32::try_from(limit.as_millis()).unwrap_or(i32::MAX),
+                users: 0,
+                reads: 0,
+                writes: 0,
+                error: Some(&error),
+            };
+            let recorded = tokio::time::timeout(state.settings.database.connect_timeout(), async {
+                let db = state.db.get().await?;
+                crate::db::cycles::record(&db, &record).await?;
+                anyhow::Ok(())
+            })
+            .await;
+            if !matches!(recorded, Ok(Ok(()))) {
+                tracing::warn!(router = %router.name, "the failed cycle could not be recorded");
+            }
+            CycleOutcome::Failed(error)
+        }
+    }
 }
 
 async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRow) -> CycleOutcome {

@@ -39,8 +39,20 @@ const MIGRATION_LOCK_KEY: i64 = 0x6765_7262_616e_6701; // "gerbang\x01"
 
 /// Builds the pool (no connection is made until first use).
 pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
-    let pg = tokio_postgres::Config::from_str(settings.url.expose())
+    let mut pg = tokio_postgres::Config::from_str(settings.url.expose())
         .context("database.url is not a valid PostgreSQL URL")?;
+    // Deadlines on both sides: PostgreSQL cancels a long statement, and the
+    // socket gives up when the server stops answering (a black-holed path
+    // would otherwise hold a pooled connection forever).
+    let statement_ms = settings.statement_timeout_ms;
+    let options = match pg.get_options() {
+        Some(o) if !o.is_empty() => format!("{o} -c statement_timeout={statement_ms}"),
+        _ => format!("-c statement_timeout={statement_ms}"),
+    };
+    pg.options(&options)
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10))
+        .tcp_user_timeout(settings.statement_timeout() + Duration::from_secs(5));
     let manager = Manager::from_config(
         pg,
         NoTls,

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client_ip;
+pub mod deadline;
 pub mod errors;
 pub mod metrics;
 pub mod rate_limit;
@@ -47,7 +48,9 @@ pub fn app(state: AppState) -> impl Endpoint {
                 .fallback_to_index(),
         );
     }
+    let limit = std::time::Duration::from_millis(state.settings.http.request_timeout_ms);
     route
+        .with(deadline::Deadline(limit))
         .with(errors::BodyLimit(state.settings.http.max_body_bytes))
         .with(client_ip::ClientIpMiddleware(state.proxies.clone()))
         .catch_all_error(|e| async move { errors::to_envelope(e) })

@@ -5,6 +5,8 @@
 
 mod browser;
 mod client_errors;
+mod deadlines;
+mod deployment;
 mod errors;
 mod health;
 mod helpers;

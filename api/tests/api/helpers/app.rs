@@ -7,7 +7,6 @@ use std::{
 
 use api::{settings::Settings, startup::Application, state::AppState};
 use tokio::{
-    io::copy_bidirectional,
     net::{TcpListener, TcpStream},
     sync::{oneshot, watch},
     task::{JoinHandle, JoinSet},
@@ -202,11 +201,33 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 /// A TCP forwarder in front of a real service, which a test can cut to make
-/// that service unreachable for the app (connections reset, port closed).
+/// that service unreachable for the app (connections reset, port closed), or
+/// stall to make it silent (connections stay open, nothing is answered — a
+/// black-holed path) and resume again.
 pub struct TcpProxy {
     pub addr: SocketAddr,
     cut: watch::Sender<bool>,
+    stalled: watch::Sender<bool>,
     task: JoinHandle<()>,
+}
+
+/// Copies `from` to `to`, holding every chunk while the proxy is stalled.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut stalled: watch::Receiver<bool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if stalled.wait_for(|s| !*s).await.is_err() || to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 impl TcpProxy {
@@ -214,16 +235,24 @@ impl TcpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (cut, mut is_cut) = watch::channel(false);
+        let (stalled, stall_rx) = watch::channel(false);
         let task = tokio::spawn(async move {
             let mut pipes = JoinSet::new();
             loop {
                 tokio::select! {
                     _ = is_cut.changed() => break,
                     accepted = listener.accept() => {
-                        let Ok((mut inbound, _)) = accepted else { continue };
+                        let Ok((inbound, _)) = accepted else { continue };
+                        let mut stall = stall_rx.clone();
                         pipes.spawn(async move {
-                            if let Ok(mut outbound) = TcpStream::connect(upstream).await {
-                                let _ = copy_bidirectional(&mut inbound, &mut outbound).await;
+                            // A new connection waits too while the path is silent.
+                            if stall.wait_for(|s| !*s).await.is_err() {
+                                return;
+                            }
+                            if let Ok(outbound) = TcpStream::connect(upstream).await {
+                                let (ir, iw) = inbound.into_split();
+                                let (or, ow) = outbound.into_split();
+                                tokio::join!(pump(ir, ow, stall.clone()), pump(or, iw, stall));
                             }
                         });
                     }
@@ -234,7 +263,12 @@ impl TcpProxy {
             pipes.abort_all();
             while pipes.join_next().await.is_some() {}
         });
-        Self { addr, cut, task }
+        Self {
+            addr,
+            cut,
+            stalled,
+            task,
+        }
     }
 
     /// Makes the upstream unreachable through this proxy; returns when done.
@@ -242,9 +276,18 @@ impl TcpProxy {
         let _ = self.cut.send(true);
         self.task.await.unwrap();
     }
+
+    /// The path goes silent: bytes are accepted and held, nothing arrives.
+    pub fn stall(&self) {
+        let _ = self.stalled.send(true);
+    }
+
+    /// Held bytes flow again.
+    pub fn resume(&self) {
+        let _ = self.stalled.send(false);
+    }
 }
 
-/// host:port of a URL with a default port.
 pub fn socket_of(url: &str, default_port: u16) -> SocketAddr {
     let u = url::Url::parse(url).unwrap();
     let host = u.host_str().unwrap().to_string();
