@@ -16,9 +16,25 @@ use crate::{
     },
 };
 
+/// A database error for the logs: the SQLSTATE, PostgreSQL's message and the
+/// constraint/table — never `DETAIL`, which repeats the row's values (phone
+/// numbers, MACs, addresses).
+fn without_row_data(e: tokio_postgres::Error) -> anyhow::Error {
+    match e.as_db_error() {
+        Some(db) => anyhow::anyhow!(
+            "database error {}: {} (table {}, constraint {})",
+            db.code().code(),
+            db.message(),
+            db.table().unwrap_or("-"),
+            db.constraint().unwrap_or("-"),
+        ),
+        None => e.into(),
+    }
+}
+
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
-        Self::internal(e)
+        Self::internal(without_row_data(e))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod metrics;
 pub mod rate_limit;
 pub mod request_id;
+pub mod security;
 pub mod valid;
 
 use poem::{
@@ -54,6 +55,10 @@ pub fn app(state: AppState) -> impl Endpoint {
         .with(errors::BodyLimit(state.settings.http.max_body_bytes))
         .with(client_ip::ClientIpMiddleware(state.proxies.clone()))
         .catch_all_error(|e| async move { errors::to_envelope(e) })
+        .with(security::SecurityHeaders::new(
+            state.settings.http.spa_dir.as_deref(),
+            &state.settings.turnstile.script_url,
+        ))
         .with(metrics::MetricsMiddleware(state.metrics.clone()))
         .with(request_id::RequestIdMiddleware)
         .data(state)

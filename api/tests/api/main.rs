@@ -8,6 +8,7 @@ mod client_errors;
 mod deadlines;
 mod deployment;
 mod errors;
+mod headers;
 mod health;
 mod helpers;
 mod hygiene;

@@ -88,7 +88,10 @@ fn Quota(status: StatusView) -> impl IntoView {
                 <div class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"
                     aria-valuenow=format!("{percent:.0}")
                     aria-label=move || say(lang.get(), me::QUOTA_LEFT)>
-                    <span style=format!("width:{percent:.1}%")></span>
+                    // An SVG width, not a style attribute: the CSP allows no inline styles.
+                    <svg viewBox="0 0 100 1" preserveAspectRatio="none" width="100%" height="14" aria-hidden="true">
+                        <rect width=format!("{percent:.1}") height="1"></rect>
+                    </svg>
                 </div>
                 <p class="muted" id="quota-of">
                     {format_bytes(left)}" "{t!(lang, me::OF)}" "{format_bytes(quota)}
