@@ -49,7 +49,7 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
             None => break,
         };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(rest[tag_end + 1..body_end].as_bytes());
+            let digest = Sha256::digest(&rest.as_bytes()[tag_end + 1..body_end]);
             let h = format!("'sha256-{}'", STANDARD.encode(digest));
             if !out.contains(&h) {
                 out.push(h);
