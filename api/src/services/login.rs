@@ -312,8 +312,10 @@ pub enum LoginDoor {
     Admins,
 }
 
-/// `POST /admin/auth/login`: username + password (argon2id), with a per-username
-/// failure lock counted in Redis so it holds across replicas.
+/// `POST /admin/auth/login`: username + password (argon2id). Wrong passwords
+/// are counted per username **and client address** in Redis (so the lock
+/// holds across replicas): a stranger who guesses from one place locks out
+/// only that place, never the operator at their desk.
 pub async fn password_login(
     state: &AppState,
     req: &PasswordLogin,
@@ -322,7 +324,9 @@ pub async fn password_login(
 ) -> Result<LoggedIn, LoginError> {
     use fred::interfaces::KeysInterface;
     let username = req.username.trim().to_lowercase();
-    let key = state.kv.key(&format!("login:fail:{username}"));
+    let key = state
+        .kv
+        .key(&format!("login:fail:{username}:{}", origin.ip));
     let redis = state.kv.pool().next();
     let failures: Option<u64> = redis.get(&key).await?;
     if failures.unwrap_or(0) >= state.settings.session.max_password_failures {

@@ -33,8 +33,10 @@ pub struct AdminAuthApi;
 impl AdminAuthApi {
     /// Admin login with username and password.
     ///
-    /// After 5 wrong passwords for a username it is locked for 15 minutes
-    /// (`rate_limited`). Needs `X-Requested-With: fetch`.
+    /// After 5 wrong passwords for a username from one client address, that
+    /// address is locked out of that username for 15 minutes
+    /// (`rate_limited`); other addresses are not affected. Needs
+    /// `X-Requested-With: fetch`.
     #[oai(path = "/login", method = "post", operation_id = "admin_login")]
     async fn login(
         &self,

@@ -267,3 +267,36 @@ async fn admin_login_locks_after_wrong_passwords_and_residents_cannot_use_admin_
     assert_eq!(s, 401);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_do_not_lock_the_admin_out_elsewhere() {
+    let w = World::start(|s| {
+        s.session.max_password_failures = 3;
+        // The app sits behind a proxy that reports the client address.
+        s.http.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    w.create_admin(None).await;
+    let login = |from: &'static str, password: &'static str| {
+        let w = &w;
+        async move {
+            let resp = w
+                .app
+                .fetch(reqwest::Method::POST, "/api/v1/admin/auth/login")
+                .header("X-Forwarded-For", from)
+                .json(&json!({"username": "kepala", "password": password}))
+                .send()
+                .await
+                .unwrap();
+            resp.status().as_u16()
+        }
+    };
+    // A stranger guesses from one address until it is locked…
+    for _ in 0..3 {
+        assert_eq!(login("203.0.113.7", "tebakan").await, 401);
+    }
+    assert_eq!(login("203.0.113.7", "kata-sandi-panjang").await, 429);
+    // …while the operator at their own desk still signs in.
+    assert_eq!(login("198.51.100.9", "kata-sandi-panjang").await, 200);
+    w.stop().await;
+}
