@@ -3,6 +3,7 @@
 //! per test. Set GERBANG_TEST_DATABASE_URL / GERBANG_TEST_REDIS_URL to point
 //! them elsewhere than the local defaults.
 
+mod access_matrix;
 mod browser;
 mod client_errors;
 mod deadlines;
