@@ -24,6 +24,17 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Write a backup of the database (pg_dump, custom format) to a file.
+    Backup {
+        /// Where to write it, e.g. gerbang-2026-11-30.dump
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the configured database, which must be empty.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Manage staff and admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -114,6 +125,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => unreachable!("handled before the runtime starts"),
+        Command::Backup { out } => {
+            api::db::backup::dump(&settings.database, &out)?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            api::db::backup::restore(&settings.database, &from).await?;
+            println!(
+                "restored {}; start gerbang serve and worker",
+                from.display()
+            );
+            Ok(())
+        }
         Command::Admin(AdminCommand::Create {
             username,
             name,

@@ -2,6 +2,7 @@
 //! submodules, one per table family.
 
 pub mod audit;
+pub mod backup;
 pub mod client_errors;
 pub mod cycles;
 pub mod devices;
