@@ -114,7 +114,6 @@ struct Inner {
     shared: Arc<Shared>,
     writer: mpsc::UnboundedSender<Sentence>,
     next_tag: AtomicU64,
-    command_timeout: Duration,
     reader: JoinHandle<()>,
     writer_task: JoinHandle<()>,
 }
@@ -131,6 +130,8 @@ impl Drop for Inner {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// How long one command may take (this handle's; see [`Client::with_command_timeout`]).
+    command_timeout: Duration,
 }
 
 impl Client {
@@ -182,11 +183,27 @@ impl Client {
                 shared,
                 writer: tx,
                 next_tag: AtomicU64::new(1),
-                command_timeout: config.command_timeout,
                 reader: reader_task,
                 writer_task,
             }),
+            command_timeout: config.command_timeout,
         })
+    }
+
+    /// The same session with another per-command timeout. A router answers
+    /// the commands of one session in order, so a batch of `n` commands sent
+    /// at once needs about `n` times one command's time: callers that pipeline
+    /// size the limit by the work.
+    pub fn with_command_timeout(&self, limit: Duration) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            command_timeout: limit,
+        }
+    }
+
+    /// This handle's per-command timeout.
+    pub fn command_timeout(&self) -> Duration {
+        self.command_timeout
     }
 
     /// True once the router closed the session or the socket failed.
@@ -228,8 +245,7 @@ impl Client {
     /// Runs a command to its `!done` within the default timeout. A `!trap`
     /// becomes [`Error::Trap`] (the first one, after `!done` arrived).
     pub async fn execute(&self, sentence: Sentence) -> Result<Response, Error> {
-        self.execute_within(sentence, self.inner.command_timeout)
-            .await
+        self.execute_within(sentence, self.command_timeout).await
     }
 
     /// Like [`Client::execute`] with an explicit timeout; on timeout the

@@ -7,10 +7,20 @@ use routeros::{Query, Row};
 use super::{diff::Change, snapshot::text_of};
 use crate::{integrations::routers::RouterClient, services::router_account::HotspotError};
 
+/// The session for `commands` sent at once: the router answers them in
+/// order, so the time allowed grows with the batch (a slow router that works
+/// converges; the worker's cycle deadline still bounds the whole cycle).
+pub(super) fn batch_session(client: &RouterClient, commands: usize) -> routeros::Client {
+    let one = client.api().command_timeout();
+    let n = u32::try_from(commands.max(1)).unwrap_or(u32::MAX);
+    client.api().with_command_timeout(one.saturating_mul(n))
+}
+
 /// Applies changes, all in flight at once. Adding what already exists and
 /// removing what is already gone count as done (a retried cycle converges).
 pub async fn apply(client: &RouterClient, changes: Vec<Change>) -> Result<usize, HotspotError> {
-    let api = client.api();
+    let session = batch_session(client, changes.len());
+    let api = &session;
     let n = changes.len();
     let results = join_all(changes.into_iter().map(|c| async move {
         fn attrs<'a>(props: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
@@ -66,7 +76,8 @@ pub(super) async fn relogin(
     if sessions.is_empty() {
         return Ok(0);
     }
-    let api = client.api();
+    let session = batch_session(client, sessions.len());
+    let api = &session;
     let ended: Vec<&Row> = sessions.iter().map(|r| r.session).collect();
     kick(client, &ended).await?;
     let logins = join_all(sessions.iter().map(|r| async move {

@@ -73,7 +73,9 @@ pub struct Snapshot {
 
 /// Reads every menu a cycle needs, all at once over one session.
 pub async fn snapshot(client: &RouterClient, router: &RouterRow) -> Result<Snapshot, HotspotError> {
-    let api = client.api();
+    // Up to seven reads in flight at once.
+    let session = super::apply::batch_session(client, 7);
+    let api = &session;
     let bypass = router.login_mode == LoginMode::Bypass;
     let lists = all_lists(&router.address_list_prefix);
     let read =

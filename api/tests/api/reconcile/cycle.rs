@@ -173,3 +173,40 @@ async fn a_worker_killed_mid_cycle_leaves_a_state_the_next_cycle_converges_from(
     assert_eq!(used(&w, id).await, 5_000_000, "5 s at 8 Mbit/s, once");
     w.stop().await;
 }
+
+#[tokio::test]
+async fn a_slow_router_that_answers_still_converges_and_is_not_backed_off() {
+    // One command may take 0.5 s; the router answers each after 0.2 s, one
+    // at a time, so a pipelined batch of five or more needs longer than one
+    // command's limit.
+    let w = World::start(|s| s.routers.command_timeout_ms = 500).await;
+    for i in 0..4 {
+        w.resident(&format!("+62812777000{i:02}")).await;
+    }
+    w.sb.router()
+        .router
+        .set_faults(sandbox::routeros_sim::Faults {
+            latency_ms: 200,
+            ..Default::default()
+        })
+        .await;
+    let started = std::time::Instant::now();
+    let stats = cycle(&w).await;
+    let took = started.elapsed();
+    assert!(stats.writes >= 5, "{stats:?}");
+    assert!(
+        took >= std::time::Duration::from_millis(1000),
+        "the router really was slow: {took:?}"
+    );
+    assert_eq!(router_users(&w).await.len(), 4);
+    // A slow success schedules the next cycle at the regular tick, not a backoff.
+    let mut schedule = api::worker::Schedule::default();
+    let wait = schedule.record(
+        &w.app.state.settings,
+        w.router_id,
+        &CycleOutcome::Done(stats),
+        tokio::time::Instant::now(),
+    );
+    assert_eq!(wait.as_secs(), w.app.state.settings.worker.tick_seconds);
+    w.stop().await;
+}
