@@ -100,3 +100,12 @@ pub async fn live_session(w: &World) -> HashMap<String, String> {
     assert_eq!(rows.len(), 1, "{rows:?}");
     rows.into_iter().next().unwrap()
 }
+
+/// Adds a hotspot user on the router by hand, as an operator in Winbox would.
+pub async fn add_on_router(w: &World, props: &[(&str, &str)]) {
+    let client = w.router_client().await;
+    client
+        .add("/ip/hotspot/user", props.iter().copied())
+        .await
+        .unwrap();
+}

@@ -5,14 +5,6 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-async fn add_on_router(w: &World, props: &[(&str, &str)]) {
-    let client = w.router_client().await;
-    client
-        .add("/ip/hotspot/user", props.iter().copied())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_cycle_writes_only_the_difference_and_never_touches_foreign_accounts() {
     let w = World::start(|_| {}).await;

@@ -5,14 +5,6 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-async fn add_on_router(w: &World, props: &[(&str, &str)]) {
-    let client = w.router_client().await;
-    client
-        .add("/ip/hotspot/user", props.iter().copied())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn the_drift_report_shows_what_differs_and_writes_nothing() {
     let w = World::start(|_| {}).await;
