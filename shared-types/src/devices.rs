@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::formats::{Id, Timestamp};
 use validator::Validate;
 
-use crate::login::LoginMode;
+use crate::login::{HotspotLoginHandoff, LoginMode};
 
 /// A device of the logged-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,14 +39,18 @@ pub struct DevicePatch {
     pub label: String,
 }
 
-/// The current device was logged in by the server.
+/// What "connect this device" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Connected {
     /// How the router was told (hotspot login or bypass binding).
     pub mode: LoginMode,
-    /// The device that is now online.
-    pub mac: String,
+    /// The device that is now online; absent when `login_form` is given.
+    pub mac: Option<String>,
     /// Its address on the hotspot network.
     pub ip: Option<String>,
+    /// The session's device was never seen logging in, so the server may not
+    /// log it in: submit this form from this browser instead (the router then
+    /// sees the device itself, and `confirm_current_device` records it).
+    pub login_form: Option<HotspotLoginHandoff>,
 }

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     DeviceNotConfirmed,
     /// The device (MAC) belongs to another account.
     DeviceTaken,
+    /// The router shows no login of this account from the session's device (yet).
+    DeviceNotOnline,
     /// The phone number is already registered.
     AlreadyRegistered,
     /// A payment notification does not match the order we created (amount or currency).
@@ -61,7 +63,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, in declaration order (used by tests and the SPA's string table).
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidParameter,
         ErrorCode::ValidationFailed,
@@ -71,6 +73,7 @@ impl ErrorCode {
         ErrorCode::CsrfFailed,
         ErrorCode::DeviceNotConfirmed,
         ErrorCode::DeviceTaken,
+        ErrorCode::DeviceNotOnline,
         ErrorCode::AlreadyRegistered,
         ErrorCode::PaymentMismatch,
         ErrorCode::AccountBlocked,
@@ -100,6 +103,7 @@ impl ErrorCode {
             ErrorCode::CsrfFailed => "csrf_failed",
             ErrorCode::DeviceNotConfirmed => "device_not_confirmed",
             ErrorCode::DeviceTaken => "device_taken",
+            ErrorCode::DeviceNotOnline => "device_not_online",
             ErrorCode::AlreadyRegistered => "already_registered",
             ErrorCode::PaymentMismatch => "payment_mismatch",
             ErrorCode::AccountBlocked => "account_blocked",
@@ -131,7 +135,10 @@ impl ErrorCode {
             | ErrorCode::AccountInactive => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict | ErrorCode::DeviceTaken | ErrorCode::AlreadyRegistered => 409,
+            ErrorCode::Conflict
+            | ErrorCode::DeviceTaken
+            | ErrorCode::DeviceNotOnline
+            | ErrorCode::AlreadyRegistered => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::InvalidPhone => 422,

@@ -105,7 +105,10 @@ pub struct HotspotFields {
     pub popup: String,
 }
 
-/// Hotspot-login routers: submit `fields` as a form POST to `action` from the device.
+/// The hidden form the portal submits from the device to the router's login
+/// page. Routers in bypass mode get it too: the router seeing the device log
+/// in is what proves the device is the caller's, and its binding then
+/// replaces that login (docs/architecture.md, "Binding a device").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct HotspotLoginHandoff {
@@ -113,26 +116,6 @@ pub struct HotspotLoginHandoff {
     pub action: String,
     /// The fields to POST, as they are.
     pub fields: HotspotFields,
-}
-
-/// Bypass routers: the device's ip-binding is in place; nothing to submit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
-pub struct BypassHandoff {
-    /// The MAC the binding was made for.
-    pub mac: String,
-}
-
-/// How the device gets online after login, by the router's login mode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(poem_openapi::Union))]
-#[cfg_attr(feature = "openapi", oai(discriminator_name = "mode"))]
-#[serde(tag = "mode", rename_all = "snake_case")]
-pub enum HotspotHandoff {
-    #[cfg_attr(feature = "openapi", oai(mapping = "hotspot_login"))]
-    HotspotLogin(HotspotLoginHandoff),
-    #[cfg_attr(feature = "openapi", oai(mapping = "bypass"))]
-    Bypass(BypassHandoff),
 }
 
 /// A successful login.
@@ -143,12 +126,13 @@ pub struct LoginResult {
     pub user: UserView,
     /// Their access status.
     pub status: StatusView,
-    /// What the portal does next to get the device online (absent outside the hotspot or when
-    /// the status does not allow access).
-    pub hotspot: Option<HotspotHandoff>,
+    /// The form to submit from the device so the router logs it in (absent outside the
+    /// hotspot or when the status does not allow access).
+    pub hotspot: Option<HotspotLoginHandoff>,
     /// A one-time link (2 minutes) that opens the same session in the phone's main browser.
     pub open_in_browser_url: Option<String>,
-    /// The device confirmed by the router, when logging in from the hotspot.
+    /// This session's device, once the router has seen it log in to this account
+    /// (always absent right after the code: see `confirm_current_device`).
     pub device: Option<DeviceView>,
 }
 

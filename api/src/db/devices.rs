@@ -105,6 +105,24 @@ pub async fn get(
         .map(Device::from_row))
 }
 
+/// A user's device with this MAC.
+pub async fn of_user_by_mac(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    mac: &str,
+) -> Result<Option<Device>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS} from devices where user_id = $1 and mac = $2"
+        ))
+        .await?;
+    Ok(db
+        .query_opt(&stmt, &[&user_id, &mac])
+        .await?
+        .as_ref()
+        .map(Device::from_row))
+}
+
 /// The result of recording a confirmed device.
 pub enum Recorded {
     /// The device (new or refreshed) and the devices removed to stay within the limit.
@@ -116,8 +134,10 @@ pub enum Recorded {
     Taken,
 }
 
-/// Records a router-confirmed device for `user_id`, keeping at most `max` devices by
-/// replacing the stalest. Call inside a transaction that holds the user row lock.
+/// Records a device the router has seen log in to `user_id`'s account (never
+/// one merely found at an address: docs/architecture.md, "Binding a device"),
+/// keeping at most `max` devices by replacing the stalest. Call inside a
+/// transaction that holds the user row lock.
 pub async fn record(
     db: &impl GenericClient,
     user_id: Uuid,

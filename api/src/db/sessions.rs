@@ -25,10 +25,22 @@ impl Kind {
     }
 }
 
+/// The device a session is tied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionDevice {
+    /// Not opened from the hotspot (or no device is known).
+    None,
+    /// A device the router has seen log in to this account.
+    Proven(Uuid),
+    /// The MAC the router placed at the caller's address, not yet seen logging
+    /// in (docs/architecture.md, "Binding a device").
+    Pending(String),
+}
+
 /// A new session's tokens (hashes only are stored).
 pub struct NewSession<'a> {
     pub user_id: Uuid,
-    pub device_id: Option<Uuid>,
+    pub device: SessionDevice,
     pub kind: Kind,
     pub session_version: i32,
     pub access_hash: &'a [u8],
@@ -46,14 +58,20 @@ pub async fn insert(
     let id = Uuid::now_v7();
     let now = OffsetDateTime::now_utc();
     let expires = now + s.lifetime;
+    let (device_id, pending_mac) = match &s.device {
+        SessionDevice::None => (None, None),
+        SessionDevice::Proven(id) => (Some(*id), None),
+        SessionDevice::Pending(mac) => (None, Some(mac.as_str())),
+    };
     db.execute(
-        "insert into sessions (id, user_id, device_id, kind, session_version, access_hash,
-                               access_expires_at, ip, user_agent, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "insert into sessions (id, user_id, device_id, pending_mac, kind, session_version,
+                               access_hash, access_expires_at, ip, user_agent, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
             &id,
             &s.user_id,
-            &s.device_id,
+            &device_id,
+            &pending_mac,
             &s.kind.as_str(),
             &s.session_version,
             &s.access_hash,
@@ -195,6 +213,34 @@ pub async fn rotate(
         session_id,
         user_id,
     })
+}
+
+/// The MAC a session waits to see log in, if any.
+pub async fn pending_mac(
+    db: &impl GenericClient,
+    session_id: Uuid,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    Ok(db
+        .query_opt(
+            "select pending_mac from sessions where id = $1",
+            &[&session_id],
+        )
+        .await?
+        .and_then(|r| r.get(0)))
+}
+
+/// Ties a session to its now proven device.
+pub async fn set_device(
+    db: &impl GenericClient,
+    session_id: Uuid,
+    device_id: Uuid,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update sessions set device_id = $2, pending_mac = null where id = $1",
+        &[&session_id, &device_id],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Ends one session (all its tokens stop working).

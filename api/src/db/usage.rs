@@ -14,7 +14,8 @@ pub async fn baselines(
 ) -> Result<HashMap<Uuid, (Observation, time::OffsetDateTime)>, tokio_postgres::Error> {
     let stmt = db
         .prepare_cached(
-            "select user_id, committed, sessions, updated_at from usage_baselines where router_id = $1",
+            "select user_id, committed, sessions, hosts, updated_at
+             from usage_baselines where router_id = $1",
         )
         .await?;
     Ok(db
@@ -23,21 +24,24 @@ pub async fn baselines(
         .iter()
         .map(|r| {
             let sessions: serde_json::Value = r.get(2);
+            let hosts: serde_json::Value = r.get(3);
             (
                 r.get(0),
                 (
                     Observation {
                         committed: r.get(1),
                         sessions: serde_json::from_value(sessions).unwrap_or_default(),
+                        hosts: serde_json::from_value(hosts).unwrap_or_default(),
                     },
-                    r.get(3),
+                    r.get(4),
                 ),
             )
         })
         .collect())
 }
 
-/// The baseline total of one user on one router (0 when never observed).
+/// What the hotspot account had counted at the last observation of one user on
+/// one router (0 when never observed): its limit is measured against this.
 pub async fn baseline_total(
     db: &impl GenericClient,
     user_id: Uuid,
@@ -56,8 +60,9 @@ pub async fn baseline_total(
             Observation {
                 committed: r.get(0),
                 sessions: serde_json::from_value(sessions).unwrap_or_default(),
+                hosts: Default::default(),
             }
-            .total()
+            .account_total()
         })
         .unwrap_or(0))
 }
@@ -85,11 +90,14 @@ pub async fn set_baseline(
     obs: &Observation,
 ) -> Result<(), tokio_postgres::Error> {
     let sessions = serde_json::to_value(&obs.sessions).unwrap_or_default();
+    let hosts = serde_json::to_value(&obs.hosts).unwrap_or_default();
     db.execute(
-        "insert into usage_baselines (user_id, router_id, committed, sessions) values ($1, $2, $3, $4)
+        "insert into usage_baselines (user_id, router_id, committed, sessions, hosts)
+         values ($1, $2, $3, $4, $5)
          on conflict (user_id, router_id) do update
-         set committed = excluded.committed, sessions = excluded.sessions, updated_at = now()",
-        &[&user_id, &router_id, &obs.committed, &sessions],
+         set committed = excluded.committed, sessions = excluded.sessions,
+             hosts = excluded.hosts, updated_at = now()",
+        &[&user_id, &router_id, &obs.committed, &sessions, &hosts],
     )
     .await?;
     Ok(())

@@ -89,6 +89,7 @@ impl From<HotspotError> for ApiError {
             }
             HotspotError::Pool(e) => e.into(),
             HotspotError::Db(e) => e.into(),
+            HotspotError::Store(e) => e.into(),
             e @ HotspotError::Sealed(_) => ApiError::internal(e),
         }
     }
@@ -196,6 +197,14 @@ impl From<DeviceError> for ApiError {
             DeviceError::NoDeviceInSession => ApiError::new(
                 ErrorCode::Conflict,
                 "this session has no device; log in from the hotspot",
+            ),
+            DeviceError::NotOnline => ApiError::new(
+                ErrorCode::DeviceNotOnline,
+                "the router shows no login of this account from this device",
+            ),
+            DeviceError::Taken => ApiError::new(
+                ErrorCode::DeviceTaken,
+                "this device belongs to another account",
             ),
             DeviceError::NoAccess(status) => {
                 ApiError::new(ErrorCode::Forbidden, "no access right now")

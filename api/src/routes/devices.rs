@@ -66,8 +66,23 @@ impl DevicesApi {
         Ok(DeletedResponse::Deleted)
     }
 
-    /// Log this session's device in from the server (`/ip/hotspot/active/login`),
-    /// for when the captive pop-up closed before the login form was sent.
+    /// Right after the login form was posted: the router shows this account logged
+    /// in from the device the session named, so it becomes this session's device
+    /// (bypass routers: its binding replaces that login). 409 `device_not_online`
+    /// while the router shows no such login. Idempotent.
+    #[oai(
+        path = "/current/confirm",
+        method = "post",
+        operation_id = "confirm_current_device"
+    )]
+    async fn confirm(&self, state: Data<&AppState>, auth: Auth) -> ApiResult<Json<DeviceView>> {
+        Ok(Json(devices::confirm_current(&state, &auth).await?))
+    }
+
+    /// "Connect this device", for when the captive pop-up closed before the login
+    /// form was sent: a device the router has seen log in to this account is logged
+    /// in from the server (`/ip/hotspot/active/login`, or its bypass binding); any
+    /// other gets `login_form` to post from this browser.
     #[oai(
         path = "/current/connect",
         method = "post",

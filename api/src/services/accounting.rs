@@ -1,6 +1,7 @@
-//! Usage accounting from router counters (docs/routeros.md, "Usage accounting"), hotspot-login mode:
+//! Usage accounting from router counters (docs/routeros.md, "Usage accounting"):
 //! usage = the hotspot user's counters (committed at each logout) plus the
-//! live sessions' counters, measured as deltas against the last observation.
+//! live sessions' counters, plus — in bypass mode — the counters of the
+//! user's bypassed hosts, measured as deltas against the last observation.
 //!
 //! - A session that ends moves its bytes into the user's counters: its bytes
 //!   already counted are subtracted from the committed increase, so nothing is
@@ -18,13 +19,33 @@ pub struct Observation {
     pub committed: i64,
     /// Live sessions, keyed by `<.id>/<mac>`: bytes-in + bytes-out of each.
     pub sessions: BTreeMap<String, i64>,
+    /// Bypass mode: the user's bypassed hosts, keyed by `<.id>/<mac>`. Their
+    /// counters never move into the account's, so a host that goes away
+    /// takes nothing from `committed`.
+    #[serde(default)]
+    pub hosts: BTreeMap<String, i64>,
 }
 
 impl Observation {
     /// Everything the router has counted for the user right now.
     pub fn total(&self) -> i64 {
+        self.account_total() + self.hosts.values().sum::<i64>()
+    }
+
+    /// What the hotspot account itself has counted (its limit is measured against this).
+    pub fn account_total(&self) -> i64 {
         self.committed + self.sessions.values().sum::<i64>()
     }
+}
+
+/// Growth of each counter since `prev`; a counter that is new or went backwards counts from zero.
+fn growth(prev: &BTreeMap<String, i64>, now: &BTreeMap<String, i64>) -> i64 {
+    now.iter()
+        .map(|(k, &b)| match prev.get(k) {
+            Some(&p) if b >= p => b - p,
+            _ => b,
+        })
+        .sum()
 }
 
 /// Bytes used between two observations.
@@ -40,15 +61,8 @@ pub fn usage_delta(prev: &Observation, now: &Observation) -> i64 {
         .filter(|(k, _)| !now.sessions.contains_key(*k))
         .map(|(_, b)| *b)
         .sum();
-    let live: i64 = now
-        .sessions
-        .iter()
-        .map(|(k, &b)| match prev.sessions.get(k) {
-            Some(&p) if b >= p => b - p,
-            _ => b,
-        })
-        .sum();
-    (committed - ended).max(0) + live
+    let live = growth(&prev.sessions, &now.sessions);
+    (committed - ended).max(0) + live + growth(&prev.hosts, &now.hosts)
 }
 
 /// The `limit-bytes-total` that lets the user use exactly what is left:
@@ -67,7 +81,13 @@ mod tests {
         Observation {
             committed,
             sessions: sessions.iter().map(|(k, b)| (k.to_string(), *b)).collect(),
+            hosts: BTreeMap::new(),
         }
+    }
+
+    fn with_hosts(mut o: Observation, hosts: &[(&str, i64)]) -> Observation {
+        o.hosts = hosts.iter().map(|(k, b)| (k.to_string(), *b)).collect();
+        o
     }
 
     #[test]
@@ -104,6 +124,19 @@ mod tests {
         let b = obs(100 + 15, &[("*2/BB", 25)]); // *1 ended at 15
         assert_eq!(usage_delta(&a, &b), 5 + 5);
         assert_eq!(a.total(), 130);
+    }
+
+    #[test]
+    fn a_bypassed_host_that_goes_away_takes_nothing_from_a_session_that_ends() {
+        // Bypass mode: the login that proved a device ends (its 520 bytes move into
+        // the account) in the same cycle as another device's host disappears.
+        let a = with_hosts(obs(0, &[("*1/AA", 500)]), &[("*7/BB", 1_000)]);
+        let b = with_hosts(obs(520, &[]), &[]);
+        assert_eq!(usage_delta(&a, &b), 20);
+        // Host counters grow on their own; the account's are untouched.
+        let c = with_hosts(obs(520, &[]), &[("*7/BB", 300)]);
+        assert_eq!(usage_delta(&b, &c), 300);
+        assert_eq!((c.total(), c.account_total()), (820, 520));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! A logged-in person's devices: list, rename, forget (which also clears
-//! the device from the router), and the server-side connect for a pop-up
-//! that closed before the form POST.
+//! the device from the router), confirm the device right after its login
+//! form was posted, and "connect this device" for a pop-up that closed
+//! before the form POST.
 
 use std::net::IpAddr;
 
-use shared_types::{AccessStatus, Connected, DeviceView, HotspotClient};
+use shared_types::{AccessStatus, Connected, DeviceView, HotspotClient, LoginMode};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -12,6 +13,7 @@ use crate::{
     db::{self, audit::Entry},
     identity::Auth,
     services::{
+        device_proof::{self, Proof, ProvenBy},
         hotspot,
         me::{me_user, MeError},
         router_account::{self, HotspotError},
@@ -27,6 +29,12 @@ pub enum DeviceError {
     /// The session was not opened from a hotspot device.
     #[error("this session has no device")]
     NoDeviceInSession,
+    /// The router shows no login of this account from the session's device.
+    #[error("the device has not logged in on the router")]
+    NotOnline,
+    /// The device is another account's.
+    #[error("this device belongs to another account")]
+    Taken,
     #[error("no access right now ({0:?})")]
     NoAccess(AccessStatus),
     #[error(transparent)]
@@ -101,13 +109,82 @@ pub async fn delete_device(state: &AppState, auth: &Auth, id: Uuid) -> Result<()
     Ok(())
 }
 
-/// `POST /me/devices/current/connect`: log the session's device in from the server.
+/// `POST /me/devices/current/confirm`, right after the login form was posted:
+/// if the router shows this account logged in from the MAC the session named,
+/// that device becomes this session's (and in bypass mode its binding replaces
+/// the login). Idempotent: a session whose device is proven answers with it.
+pub async fn confirm_current(state: &AppState, auth: &Auth) -> Result<DeviceView, DeviceError> {
+    let pending = {
+        let db = state.db.get().await?;
+        db::sessions::pending_mac(&db, auth.session_id).await?
+    };
+    let Some(mac) = pending else {
+        let db = state.db.get().await?;
+        let device_id = auth.device_id.ok_or(DeviceError::NoDeviceInSession)?;
+        return db::devices::get(&db, auth.user_id, device_id)
+            .await?
+            .map(|d| d.view(Some(d.id)))
+            .ok_or(DeviceError::NotFound);
+    };
+    let user = me_user(state, auth).await?;
+    let (router, client) = router_account::session_for(state, &user).await?;
+    let username = user.hotspot_username().unwrap_or_default();
+    let sessions = routeros::menus::list::<routeros::menus::Active>(
+        client.api(),
+        [routeros::Query::Eq("mac-address".into(), mac.clone())],
+    )
+    .await
+    .map_err(|e| HotspotError::from(client.err(e)))?;
+    let Some(session) = sessions
+        .iter()
+        .find(|a| a.user.as_deref() == Some(username.as_str()))
+    else {
+        return Err(DeviceError::NotOnline);
+    };
+    let ip: IpAddr = session
+        .address
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .ok_or(DeviceError::NotOnline)?;
+    let (device, replaced) = match device_proof::record_proven(
+        state,
+        user.id,
+        router.id,
+        &mac,
+        ip,
+        ProvenBy::Session(auth.session_id),
+    )
+    .await?
+    {
+        Proof::Recorded { device, replaced } => (device, replaced),
+        Proof::Taken => return Err(DeviceError::Taken),
+        Proof::NoUser => return Err(DeviceError::NotFound),
+    };
+    if router.login_mode == LoginMode::Bypass {
+        // The binding takes over from the login that proved the device.
+        let ids: Vec<_> = sessions.iter().filter_map(|a| a.id).collect();
+        client
+            .api()
+            .hotspot_kick(&ids)
+            .await
+            .map_err(|e| HotspotError::from(client.err(e)))?;
+        router_account::ensure_binding(&client, &router, &user, &mac).await?;
+        for d in &replaced {
+            router_account::remove_binding(&client, &d.mac).await?;
+        }
+    }
+    Ok(device.view(Some(device.id)))
+}
+
+/// `POST /me/devices/current/connect`: put this session's device online from
+/// the server — only a device the router has seen log in to this account. A
+/// session whose device is not proven gets the login form to post from this
+/// browser instead (so the router sees the device itself).
 pub async fn connect_current(
     state: &AppState,
     auth: &Auth,
     fallback_ip: IpAddr,
 ) -> Result<Connected, DeviceError> {
-    let device_id = auth.device_id.ok_or(DeviceError::NoDeviceInSession)?;
     let user = me_user(state, auth).await?;
     let status = user
         .facts()
@@ -115,6 +192,27 @@ pub async fn connect_current(
     if !status.allows_access() {
         return Err(DeviceError::NoAccess(status));
     }
+    let Some(device_id) = auth.device_id else {
+        let pending = {
+            let db = state.db.get().await?;
+            db::sessions::pending_mac(&db, auth.session_id).await?
+        };
+        if pending.is_none() {
+            return Err(DeviceError::NoDeviceInSession);
+        }
+        let (router, client) = router_account::session_for(state, &user).await?;
+        let dst = format!(
+            "{}/?terhubung=1",
+            state.settings.http.public_url.trim_end_matches('/')
+        );
+        let form = hotspot::prepare_handoff(state, &client, &router, &user, Some(&dst)).await?;
+        return Ok(Connected {
+            mode: router.login_mode,
+            mac: None,
+            ip: None,
+            login_form: Some(form),
+        });
+    };
     let device = {
         let db = state.db.get().await?;
         db::devices::get(&db, user.id, device_id)
@@ -132,7 +230,8 @@ pub async fn connect_current(
     hotspot::connect(state, &client, &router, &user, &confirmed).await?;
     Ok(Connected {
         mode: router.login_mode,
-        mac: confirmed.mac,
+        mac: Some(confirmed.mac),
         ip: Some(confirmed.ip.to_string()),
+        login_form: None,
     })
 }

@@ -1,13 +1,11 @@
-//! The router side of a login: confirm the device with the router, make the
-//! user's hotspot account match the database, and hand the device over
-//! (hotspot-login form fields, a bypass ip-binding, or a server-side login).
+//! The router side of a login: find the device the router places at an
+//! address, make the user's hotspot account match the database, hand over
+//! the login form, and put a proven device back online from the server.
 
 use std::net::IpAddr;
 
 use routeros::{menus::list, Mac, Query};
-use shared_types::{
-    BypassHandoff, HotspotClient, HotspotFields, HotspotHandoff, HotspotLoginHandoff, LoginMode,
-};
+use shared_types::{HotspotClient, HotspotFields, HotspotLoginHandoff, LoginMode};
 use time::OffsetDateTime;
 
 use crate::{
@@ -57,39 +55,35 @@ pub async fn confirm_device(
     })
 }
 
-/// Gets the router ready for this user and device, and says how the portal hands over.
+/// Gets the router ready for this user and returns the form the device posts
+/// to the router's login page. Both login modes use it: in bypass mode that
+/// login is the proof that turns into the device's binding.
 pub async fn prepare_handoff(
     state: &AppState,
     client: &RouterClient,
     router: &RouterRow,
     user: &User,
-    device: &ConfirmedDevice,
     dst: Option<&str>,
-) -> Result<HotspotHandoff, HotspotError> {
+) -> Result<HotspotLoginHandoff, HotspotError> {
     let now = OffsetDateTime::now_utc();
     let password = password_of(state, user).await?;
     reconcile::reconcile_user(state, client, router, user, &password, now).await?;
-    Ok(match router.login_mode {
-        LoginMode::HotspotLogin => HotspotHandoff::HotspotLogin(HotspotLoginHandoff {
-            action: router.login_url.clone(),
-            fields: HotspotFields {
-                username: user.hotspot_username().unwrap_or_default(),
-                password: password.to_string(),
-                dst: dst.unwrap_or_default().to_owned(),
-                popup: "true".into(),
-            },
-        }),
-        LoginMode::Bypass => {
-            ensure_binding(client, router, user, &device.mac).await?;
-            HotspotHandoff::Bypass(BypassHandoff {
-                mac: device.mac.clone(),
-            })
-        }
+    Ok(HotspotLoginHandoff {
+        action: router.login_url.clone(),
+        fields: HotspotFields {
+            username: user.hotspot_username().unwrap_or_default(),
+            password: password.to_string(),
+            dst: dst.unwrap_or_default().to_owned(),
+            popup: "true".into(),
+        },
     })
 }
 
-/// Logs the device in from the server (`/ip/hotspot/active/login`), or makes its
-/// bypass binding. Already being logged in counts as success.
+/// Puts a *proven* device (one the router has seen log in to this account)
+/// back online from the server: a server-side login
+/// (`/ip/hotspot/active/login`), or its bypass binding. Already being logged
+/// in counts as success. Never call it for a device that is only named by an
+/// address: that would bind someone else's phone.
 pub async fn connect(
     state: &AppState,
     client: &RouterClient,
@@ -97,11 +91,10 @@ pub async fn connect(
     user: &User,
     device: &ConfirmedDevice,
 ) -> Result<(), HotspotError> {
-    let HotspotHandoff::HotspotLogin(handoff) =
-        prepare_handoff(state, client, router, user, device, None).await?
-    else {
-        return Ok(());
-    };
+    let handoff = prepare_handoff(state, client, router, user, None).await?;
+    if router.login_mode == LoginMode::Bypass {
+        return ensure_binding(client, router, user, &device.mac).await;
+    }
     let HotspotFields {
         username, password, ..
     } = handoff.fields;

@@ -11,13 +11,12 @@ use crate::{
     db::{
         self,
         audit::Entry,
-        devices::{Device, Recorded},
-        sessions::Kind,
+        sessions::{Kind, SessionDevice},
         users::{Approval, User},
     },
     identity::SessionTokens,
     services::{
-        hotspot::{self, ConfirmedDevice},
+        hotspot,
         otp::{self, OtpError},
         reconcile,
         router_account::{self, HotspotError},
@@ -104,10 +103,12 @@ pub async fn otp_login(
         return Err(account_refusal(state, &user));
     }
 
-    // The router must vouch for the device before the code is spent.
+    // The router must place the named device at its address before the code is
+    // spent. That does not prove the caller *is* that device, so nothing is
+    // bound here: the device is recorded once the router shows this account
+    // logged in from it (services::devices::confirm_current, and the worker).
     let mut handoff = None;
-    let mut confirmed = None;
-    let mut router_id = None;
+    let mut pending = SessionDevice::None;
     if let Some(hint) = &req.client {
         let router = router_account::router_of(state, &user).await?;
         let client = state
@@ -128,130 +129,78 @@ pub async fn otp_login(
         let now = OffsetDateTime::now_utc();
         if user.facts().status(now.unix_timestamp()).allows_access() {
             handoff = Some(
-                hotspot::prepare_handoff(
-                    state,
-                    &client,
-                    &router,
-                    &user,
-                    &device,
-                    hint.dst.as_deref(),
-                )
-                .await?,
+                hotspot::prepare_handoff(state, &client, &router, &user, hint.dst.as_deref())
+                    .await?,
             );
         } else {
             let password = router_account::password_of(state, &user).await?;
             reconcile::reconcile_user(state, &client, &router, &user, &password, now).await?;
         }
-        router_id = Some(router.id);
-        confirmed = Some(device);
+        pending = SessionDevice::Pending(device.mac);
     }
 
     if !otp::consume(state, &checked).await? {
         return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
     }
 
-    let (user, device, replaced, cookies) = finish_login(
-        state,
-        user.id,
-        confirmed.as_ref().zip(router_id),
-        Kind::Otp,
-        origin,
-    )
-    .await?;
-    release_replaced(state, &user, &replaced).await;
-    let device_id = device.as_ref().map(|d| d.id);
-    let token = sessions::new_handoff(state, user.id, device_id).await?;
+    let mac = match &pending {
+        SessionDevice::Pending(mac) => Some(mac.clone()),
+        _ => None,
+    };
+    let (user, cookies) = finish_login(state, user.id, pending, Kind::Otp, origin).await?;
+    let token = sessions::new_handoff(state, user.id, mac.as_deref()).await?;
     Ok(LoggedIn {
         result: LoginResult {
             user: user.view(),
             status: user.status_view(OffsetDateTime::now_utc()),
             hotspot: handoff,
             open_in_browser_url: Some(sessions::handoff_url(state, &token)),
-            device: device.map(|d| d.view(device_id)),
+            device: None,
         },
         cookies,
     })
 }
 
-/// Records the device and creates the session, in one transaction under the user's row lock.
+/// Creates the session under the user's row lock, audited, in one transaction.
 async fn finish_login(
     state: &AppState,
     user_id: Uuid,
-    device: Option<(&ConfirmedDevice, Uuid)>,
+    device: SessionDevice,
     kind: Kind,
     origin: &Origin<'_>,
-) -> Result<(User, Option<Device>, Vec<Device>, SessionTokens), LoginError> {
+) -> Result<(User, SessionTokens), LoginError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let user = db::users::by_id_for_update(&tx, user_id)
         .await?
         .filter(User::may_log_in)
         .ok_or(LoginError::CannotLogIn)?;
-    let (device, replaced) = match device {
-        Some((d, router_id)) => match db::devices::record(
-            &tx,
-            user.id,
-            router_id,
-            &d.mac,
-            d.ip,
-            state.settings.devices.max_per_user,
-        )
-        .await?
-        {
-            Recorded::Ok { device, replaced } => (Some(device), replaced),
-            Recorded::Taken => return Err(LoginError::DeviceTaken),
+    let mut entry = Entry::user(user.id, "session.login").ip(origin.ip).detail(
+        "kind",
+        match kind {
+            Kind::Otp => "otp",
+            Kind::Password => "password",
+            Kind::Handoff => "handoff",
         },
-        None => (None, vec![]),
-    };
+    );
+    match &device {
+        SessionDevice::Pending(mac) => entry = entry.detail("pending_mac", mac.clone()),
+        SessionDevice::Proven(id) => entry = entry.detail("device_id", id.to_string()),
+        SessionDevice::None => {}
+    }
     let (session_id, cookies) = sessions::issue(
         state,
         &tx,
         user.id,
         user.session_version,
-        device.as_ref().map(|d| d.id),
+        device,
         kind,
         origin,
     )
     .await?;
-    let mut entry = Entry::user(user.id, "session.login")
-        .target("session", session_id)
-        .ip(origin.ip)
-        .detail(
-            "kind",
-            match kind {
-                Kind::Otp => "otp",
-                Kind::Password => "password",
-                Kind::Handoff => "handoff",
-            },
-        );
-    if let Some(d) = &device {
-        entry = entry.detail("mac", d.mac.clone());
-    }
-    for r in &replaced {
-        entry = entry.detail("replaced_mac", r.mac.clone());
-    }
-    db::audit::record(&tx, &entry).await?;
+    db::audit::record(&tx, &entry.target("session", session_id)).await?;
     tx.commit().await?;
-    Ok((user, device, replaced, cookies))
-}
-
-/// Removes router state of devices that were replaced (bypass bindings); the
-/// worker's reconcile catches anything this misses.
-async fn release_replaced(state: &AppState, user: &User, replaced: &[Device]) {
-    if replaced.is_empty() {
-        return;
-    }
-    match router_account::session_for(state, user).await {
-        Ok((router, _)) if router.login_mode != shared_types::LoginMode::Bypass => {}
-        Ok((_, client)) => {
-            for d in replaced {
-                if let Err(e) = router_account::remove_binding(&client, &d.mac).await {
-                    tracing::warn!(error = %e, "could not remove the binding of a replaced device");
-                }
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "router unavailable to release replaced devices"),
-    }
+    Ok((user, cookies))
 }
 
 /// `POST /auth/session/consume`: a one-time link opened in the main browser.
@@ -260,38 +209,24 @@ pub async fn consume_handoff(
     token: &str,
     origin: &Origin<'_>,
 ) -> Result<LoggedIn, LoginError> {
-    let (user_id, device_id) = sessions::take_handoff(state, token)
+    let (user_id, mac) = sessions::take_handoff(state, token)
         .await?
         .ok_or(LoginError::LinkUsed)?;
-    let mut db = state.db.get().await?;
-    let tx = db.transaction().await?;
-    let user = db::users::by_id(&tx, user_id)
-        .await?
-        .filter(User::may_log_in)
-        .ok_or(LoginError::CannotLogIn)?;
-    let device = match device_id {
-        Some(d) => db::devices::get(&tx, user.id, d).await?,
+    // The link's device, as far as the router has seen it log in by now.
+    let device = match &mac {
+        Some(mac) => {
+            let db = state.db.get().await?;
+            db::devices::of_user_by_mac(&db, user_id, mac).await?
+        }
         None => None,
     };
-    let (session_id, cookies) = sessions::issue(
-        state,
-        &tx,
-        user.id,
-        user.session_version,
-        device.as_ref().map(|d| d.id),
-        Kind::Handoff,
-        origin,
-    )
-    .await?;
-    db::audit::record(
-        &tx,
-        &Entry::user(user.id, "session.login")
-            .target("session", session_id)
-            .ip(origin.ip)
-            .detail("kind", "handoff"),
-    )
-    .await?;
-    tx.commit().await?;
+    let session_device = match (&device, mac) {
+        (Some(d), _) => SessionDevice::Proven(d.id),
+        (None, Some(mac)) => SessionDevice::Pending(mac),
+        (None, None) => SessionDevice::None,
+    };
+    let (user, cookies) =
+        finish_login(state, user_id, session_device, Kind::Handoff, origin).await?;
     let current = device.as_ref().map(|d| d.id);
     Ok(LoggedIn {
         result: LoginResult {
@@ -360,7 +295,8 @@ pub async fn password_login(
         return Err(LoginError::WrongDoor);
     }
     let _: () = redis.del(&key).await?;
-    let (user, _, _, cookies) = finish_login(state, user.id, None, Kind::Password, origin).await?;
+    let (user, cookies) =
+        finish_login(state, user.id, SessionDevice::None, Kind::Password, origin).await?;
     Ok(LoggedIn {
         result: LoginResult {
             user: user.view(),

@@ -72,7 +72,16 @@ pub async fn my_usage(state: &AppState, auth: &Auth, days: u32) -> Result<UsageH
 
 /// A fresh one-time link to this session for the phone's main browser.
 pub async fn browser_link(state: &AppState, auth: &Auth) -> Result<BrowserLink, MeError> {
-    let token = sessions::new_handoff(state, auth.user_id, auth.device_id).await?;
+    let mac = {
+        let db = state.db.get().await?;
+        match auth.device_id {
+            Some(id) => crate::db::devices::get(&db, auth.user_id, id)
+                .await?
+                .map(|d| d.mac),
+            None => crate::db::sessions::pending_mac(&db, auth.session_id).await?,
+        }
+    };
+    let token = sessions::new_handoff(state, auth.user_id, mac.as_deref()).await?;
     Ok(BrowserLink {
         url: sessions::handoff_url(state, &token),
         expires_in_seconds: state.settings.session.handoff_ttl_seconds as u32,

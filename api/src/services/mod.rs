@@ -5,6 +5,7 @@ pub mod accounting;
 pub mod accounts;
 pub mod captive;
 pub mod client_errors;
+pub mod device_proof;
 pub mod devices;
 pub mod drift;
 pub mod health;

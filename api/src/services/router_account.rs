@@ -34,6 +34,8 @@ pub enum HotspotError {
     Pool(#[from] deadpool_postgres::PoolError),
     #[error("stored hotspot password cannot be opened: {0}")]
     Sealed(#[from] crate::crypto::OpenError),
+    #[error(transparent)]
+    Store(#[from] crate::services::StoreError),
 }
 
 /// The comment that marks a router object as gerbang's, for this user.

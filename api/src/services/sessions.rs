@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     crypto::{hex, new_token, token_hash},
-    db::sessions::{self, Kind, NewSession, Refreshed},
+    db::sessions::{self, Kind, NewSession, Refreshed, SessionDevice},
     identity::SessionTokens,
     services::{store_errors, StoreError},
     state::AppState,
@@ -37,7 +37,7 @@ pub async fn issue(
     db: &impl deadpool_postgres::GenericClient,
     user_id: Uuid,
     session_version: i32,
-    device_id: Option<Uuid>,
+    device: SessionDevice,
     kind: Kind,
     origin: &Origin<'_>,
 ) -> Result<(Uuid, SessionTokens), tokio_postgres::Error> {
@@ -48,7 +48,7 @@ pub async fn issue(
         db,
         &NewSession {
             user_id,
-            device_id,
+            device,
             kind,
             session_version,
             access_hash: &token_hash(&access),
@@ -127,20 +127,19 @@ pub async fn logout(
     Ok(())
 }
 
-/// Creates a one-time link token for the phone's main browser.
+/// Creates a one-time link token for the phone's main browser. `mac` is the
+/// device the login came from (proven or not yet): the new session is tied
+/// to it as far as it is proven when the link is opened.
 pub async fn new_handoff(
     state: &AppState,
     user_id: Uuid,
-    device_id: Option<Uuid>,
+    mac: Option<&str>,
 ) -> Result<String, fred::error::Error> {
     let token = new_token();
     let key = state
         .kv
         .key(&format!("handoff:{}", hex(&token_hash(&token))));
-    let value = format!(
-        "{user_id}:{}",
-        device_id.map(|d| d.to_string()).unwrap_or_default()
-    );
+    let value = format!("{user_id}/{}", mac.unwrap_or_default());
     let _: () = state
         .kv
         .pool()
@@ -167,17 +166,20 @@ pub fn handoff_url(state: &AppState, token: &str) -> String {
     )
 }
 
-/// Takes a handoff token (single use: GETDEL) and returns its user and device.
+/// Takes a handoff token (single use: GETDEL) and returns its user and device MAC.
 pub async fn take_handoff(
     state: &AppState,
     token: &str,
-) -> Result<Option<(Uuid, Option<Uuid>)>, fred::error::Error> {
+) -> Result<Option<(Uuid, Option<String>)>, fred::error::Error> {
     let key = state
         .kv
         .key(&format!("handoff:{}", hex(&token_hash(token))));
     let value: Option<String> = state.kv.pool().next().getdel(key).await?;
     Ok(value.and_then(|v| {
-        let (user, device) = v.split_once(':')?;
-        Some((user.parse().ok()?, device.parse().ok()))
+        let (user, mac) = v.split_once('/')?;
+        Some((
+            user.parse().ok()?,
+            Some(mac.to_owned()).filter(|m| !m.is_empty()),
+        ))
     }))
 }

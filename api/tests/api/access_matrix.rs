@@ -47,6 +47,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("rename_my_device", Access::Session),
     ("delete_my_device", Access::Session),
     ("connect_current_device", Access::Session),
+    ("confirm_current_device", Access::Session),
     ("create_purchase", Access::Session),
     ("get_purchase", Access::Session),
     ("list_pending_registrations", Access::Admin),
@@ -129,7 +130,7 @@ async fn session_of(w: &World, role: Role, n: u8) -> Cookies {
         &db,
         id,
         version,
-        None,
+        api::db::sessions::SessionDevice::None,
         Kind::Password,
         &origin,
     )

@@ -66,7 +66,7 @@ async fn text_of_spaces_fails_its_length_rule_instead_of_reaching_the_database()
     assert_eq!(w.app.count("users").await, 0);
 
     let resident = w.logged_in_resident(1_000_000_000).await;
-    let device = resident.login["device"]["id"].as_str().unwrap().to_owned();
+    let device = resident.go_online().await.id;
     let (status, body) = admin_call(
         &w,
         reqwest::Method::PATCH,

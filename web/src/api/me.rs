@@ -53,7 +53,12 @@ pub async fn delete_device(id: &str) -> Result<(), ApiError> {
     Call::new(Method::DELETE, &path).fetch_empty().await
 }
 
-/// `POST /me/devices/current/connect`: server-side hotspot login of this device.
+/// `POST /me/devices/current/confirm`: after the login form, this device becomes the session's.
+pub async fn confirm_current_device() -> Result<DeviceView, ApiError> {
+    Call::post("/me/devices/current/confirm").fetch().await
+}
+
+/// `POST /me/devices/current/connect`: put this device online (or get the form to post).
 pub async fn connect_current_device() -> Result<Connected, ApiError> {
     Call::post("/me/devices/current/connect").fetch().await
 }

@@ -3,7 +3,7 @@
 use leptos::{html, prelude::*, task::spawn_local};
 use shared_types::{
     phone::{normalize_id_mobile, Phone},
-    AccessStatus, ErrorCode, HotspotHandoff, LoginResult, OtpRequest, OtpVerify, PortalConfig,
+    AccessStatus, ErrorCode, LoginResult, OtpRequest, OtpVerify, PortalConfig,
 };
 
 use crate::{
@@ -307,20 +307,9 @@ fn CodeStep(flow: Flow, e164: Phone) -> impl IntoView {
     }
 }
 
-/// Logged in: the hidden form to the router, or "connected" for bypass routers.
+/// Logged in: the hidden form that logs the device in on the router (both
+/// login modes; a bypass router's binding then takes over).
 #[component]
 fn Online(result: LoginResult) -> impl IntoView {
-    let lang = ctx().lang;
-    match result.hotspot {
-        Some(HotspotHandoff::HotspotLogin(h)) => view! { <Handoff handoff=h/> }.into_any(),
-        Some(HotspotHandoff::Bypass(_)) => view! {
-            <div class="stack">
-                <h2 id="connected" class="status-ok">{t!(lang, portal::CONNECTED)}</h2>
-                <p>{t!(lang, portal::YOUR_DEVICE_CAN_USE_THE)}</p>
-                <a class="button primary" href=Page::Home.path()>{t!(lang, portal::SEE_MY_QUOTA)}</a>
-            </div>
-        }
-        .into_any(),
-        None => ().into_any(),
-    }
+    result.hotspot.map(|h| view! { <Handoff handoff=h/> })
 }

@@ -143,6 +143,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "Perangkat tidak dikenali router. Sambungkan ke Wi-Fi hotspot lalu coba lagi."
         }
         (Lang::Id, DeviceTaken) => "Perangkat ini terdaftar pada akun lain. Hubungi petugas.",
+        (Lang::Id, DeviceNotOnline) => {
+            "Router belum melihat perangkat ini masuk. Tekan \"Hubungkan perangkat ini\"."
+        }
         (Lang::Id, AlreadyRegistered) => "Nomor ini sudah terdaftar. Silakan masuk.",
         (Lang::Id, PaymentMismatch) => "Data pembayaran tidak cocok dengan pesanan.",
         (Lang::Id, AccountBlocked) => "Akun Anda diblokir.",
@@ -175,6 +178,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "The router does not recognise this device. Join the hotspot Wi-Fi and try again."
         }
         (Lang::En, DeviceTaken) => "This device belongs to another account. Ask an officer.",
+        (Lang::En, DeviceNotOnline) => {
+            "The router has not seen this device sign in yet. Tap \"Connect this device\"."
+        }
         (Lang::En, AlreadyRegistered) => "This number is already registered. Please sign in.",
         (Lang::En, PaymentMismatch) => "The payment does not match the order.",
         (Lang::En, AccountBlocked) => "Your account is blocked.",

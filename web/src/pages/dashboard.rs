@@ -28,6 +28,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
     let lang = c.lang;
     let query = use_query_map();
     let just_connected = move || query.with(|q| q.get("terhubung").is_some());
+    let devices = LocalResource::new(api::my_devices);
     let status = account.status.clone();
     let name = account.user.name.clone();
     let navigate = use_navigate();
@@ -41,12 +42,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
     };
     view! {
         <div class="stack">
-            {move || just_connected().then(|| view! {
-                <div class="notice ok" id="connected" role="status">
-                    <strong>{t!(lang, me::CONNECTED)}</strong>" "
-                    {t!(lang, me::THIS_DEVICE_CAN_USE_THE)}
-                </div>
-            })}
+            {move || just_connected().then(|| view! { <JustConnected devices=devices/> })}
             <StatusNotice status=status.clone()/>
             <section class="card" aria-labelledby="quota-title">
                 <p class="muted">{t!(lang, me::HELLO)}" "{name}</p>
@@ -56,13 +52,44 @@ pub fn Dashboard(account: Account) -> impl IntoView {
             <BrowserLinkCard/>
             {status.status.allows_access().then(|| view! { <ConnectCard/> })}
             <UsageCard/>
-            <DevicesCard/>
+            <DevicesCard devices=devices/>
             <PurchasesCard/>
             <div class="row spread">
                 <a class="button" href=Page::Packages.path()>{t!(lang, me::BUY_A_PACKAGE)}</a>
                 <button id="logout" type="button" on:click=logout>{t!(lang, me::SIGN_OUT)}</button>
             </div>
         </div>
+    }
+}
+
+/// Back from the router's login page (`/?terhubung=1`): the router now shows
+/// this account logged in from this device, so it becomes the session's
+/// device (and a bypass router's binding takes over). Until then the person
+/// is not told "connected".
+#[component]
+fn JustConnected(devices: LocalResource<Result<Vec<DeviceView>, api::ApiError>>) -> impl IntoView {
+    let lang = ctx().lang;
+    let outcome = LocalResource::new(api::confirm_current_device);
+    Effect::new(move |_| {
+        if matches!(outcome.get(), Some(Ok(_))) {
+            devices.refetch();
+        }
+    });
+    move || match outcome.get() {
+        None => ().into_any(),
+        Some(Ok(_)) => view! {
+            <div class="notice ok" id="connected" role="status">
+                <strong>{t!(lang, me::CONNECTED)}</strong>" "
+                {t!(lang, me::THIS_DEVICE_CAN_USE_THE)}
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            <div class="notice" id="not-connected" role="alert">
+                {error_text(lang.get(), e.code())}
+            </div>
+        }
+        .into_any(),
     }
 }
 
@@ -185,9 +212,8 @@ fn UsageCard() -> impl IntoView {
 }
 
 #[component]
-fn DevicesCard() -> impl IntoView {
+fn DevicesCard(devices: LocalResource<Result<Vec<DeviceView>, api::ApiError>>) -> impl IntoView {
     let lang = ctx().lang;
-    let devices = LocalResource::new(api::my_devices);
     let error = RwSignal::new(None::<String>);
     view! {
         <section class="card stack" aria-labelledby="devices-title">

@@ -17,12 +17,13 @@ use super::{
     desired::{desired_for, fup_queue_name, list_for},
     diff::{binding_changes, entry_changes, queue_changes, user_changes, Change},
     plan::plan_sessions,
-    snapshot::{counted, snapshot, text_of, Index, Snapshot},
+    snapshot::{snapshot, text_of, Index, Snapshot},
 };
 use crate::{
     db::{routers::RouterRow, users::User},
     services::{
         accounting::{self, Observation},
+        device_proof::{self, Proof, ProvenBy},
         router_account::{is_ours, password_of, HotspotError},
     },
     state::AppState,
@@ -59,7 +60,8 @@ pub async fn reconcile_router(
     let snap = snapshot(&client, router).await?;
     let index = Index::of(&snap);
     let now = OffsetDateTime::now_utc();
-    let books = account_usage(state, router, &index, now).await?;
+    let mut books = account_usage(state, router, &index, now).await?;
+    record_proven_devices(state, router, &index, &mut books).await?;
 
     // The FUP profile must exist before an account refers to it.
     let rate = state.settings.quota.fup_rate();
@@ -77,6 +79,7 @@ pub async fn reconcile_router(
         now,
     };
     let plan = plan_router(&wants, &books, &passwords, &snap, &index);
+    writes += kick(&client, &plan.handover).await?;
     writes += apply(&client, plan.changes).await?;
     writes += kick(&client, &plan.kick).await?;
     writes += relogin(&client, &plan.relogin).await?;
@@ -128,14 +131,20 @@ async fn account_usage(
         let prev = baselines.get(&user.id);
         let user_macs = macs.get(&user.id).map_or(&[][..], |v| &v[..]);
         let Some(now_obs) = index.observe(router.login_mode, &name, user_macs) else {
-            totals.insert(user.id, prev.map_or(0, |(o, _)| o.total()));
+            totals.insert(user.id, prev.map_or(0, |(o, _)| o.account_total()));
             continue;
         };
-        // Hotspot mode: an account gerbang did not create starts from here.
-        // Bypass mode: a device's first observation counts from zero.
+        // An account gerbang did not create starts from here; in bypass mode
+        // the hosts' counters count from zero (they count only once bypassed).
         let delta = match prev {
             Some((p, _)) => accounting::usage_delta(p, &now_obs),
-            None if bypass => accounting::usage_delta(&Observation::default(), &now_obs),
+            None if bypass => accounting::usage_delta(
+                &Observation {
+                    hosts: Default::default(),
+                    ..now_obs.clone()
+                },
+                &now_obs,
+            ),
             None => 0,
         };
         if delta > 0 {
@@ -152,21 +161,15 @@ async fn account_usage(
         if prev.map(|(o, _)| o) != Some(&now_obs) {
             crate::db::usage::set_baseline(&tx, user.id, router.id, &now_obs).await?;
         }
-        // The account's limit is measured against its own counters; in bypass
-        // mode nobody logs in with it, so those are the account's alone.
-        let total = if bypass {
-            index.by_name.get(&name).map_or(0, |r| counted(r))
-        } else {
-            now_obs.total()
-        };
-        totals.insert(user.id, total);
+        // The account's limit is measured against its own counters (in bypass
+        // mode only the logins that prove a device use it).
+        totals.insert(user.id, now_obs.account_total());
     }
     // New accounts start counting from zero.
     for user in &users {
-        if !bypass
-            && user
-                .hotspot_username()
-                .is_some_and(|n| !index.by_name.contains_key(&n))
+        if user
+            .hotspot_username()
+            .is_some_and(|n| !index.by_name.contains_key(&n))
             && !baselines.contains_key(&user.id)
         {
             crate::db::usage::init_baseline(&tx, user.id, router.id).await?;
@@ -180,6 +183,45 @@ async fn account_usage(
         totals,
         next_in,
     })
+}
+
+/// Devices the router shows logged in to their user's account that are not
+/// recorded yet become that user's (docs/architecture.md, "Binding a device"):
+/// the portal records them right after the form POST, this catches the rest
+/// (a pop-up that closed at once). In bypass mode their bindings follow in
+/// this same cycle's plan.
+async fn record_proven_devices(
+    state: &AppState,
+    router: &RouterRow,
+    index: &Index<'_>,
+    books: &mut Books,
+) -> Result<(), HotspotError> {
+    let Books { users, macs, .. } = books;
+    for user in users.iter() {
+        let Some(name) = user.hotspot_username() else {
+            continue;
+        };
+        for session in index.sessions(&name) {
+            let Some(mac) = session.text("mac-address").map(|m| m.to_ascii_uppercase()) else {
+                continue;
+            };
+            let Some(ip) = session.text("address").and_then(|a| a.parse().ok()) else {
+                continue;
+            };
+            let known = macs.entry(user.id).or_default();
+            if known.contains(&mac) {
+                continue;
+            }
+            let proof =
+                device_proof::record_proven(state, user.id, router.id, &mac, ip, ProvenBy::Worker)
+                    .await?;
+            if let Proof::Recorded { replaced, .. } = proof {
+                known.retain(|m| !replaced.iter().any(|r| &r.mac == m));
+                known.push(mac);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The write that creates the FUP profile or corrects its rate, if needed.
@@ -210,6 +252,9 @@ struct Wants<'a> {
 /// Every write one cycle makes, decided before any is made.
 struct RouterPlan<'a> {
     changes: Vec<Change>,
+    /// Bypass mode: logins that proved a device, ended just before the
+    /// device's binding is written.
+    handover: Vec<&'a Row>,
     kick: Vec<&'a Row>,
     relogin: Vec<Relogin<'a>>,
     removed: usize,
@@ -227,6 +272,7 @@ fn plan_router<'a>(
     let bypass = router.login_mode == LoginMode::Bypass;
     let mut plan = RouterPlan {
         changes: Vec::new(),
+        handover: Vec::new(),
         kick: Vec::new(),
         relogin: Vec::new(),
         removed: 0,
@@ -266,6 +312,12 @@ fn plan_router<'a>(
             for mac in user_macs {
                 wanted_bindings.insert(mac.clone(), desired.comment.clone());
             }
+            // The binding takes over from the login that proved the device.
+            plan.handover
+                .extend(index.sessions(&desired.name).iter().filter(|s| {
+                    s.text("mac-address")
+                        .is_some_and(|m| user_macs.iter().any(|u| u.eq_ignore_ascii_case(&m)))
+                }));
         }
         for addr in &addresses {
             wanted_entries.insert((list.clone(), addr.clone()), desired.comment.clone());

@@ -152,9 +152,10 @@ impl<'a> Index<'a> {
         self.sessions_of.get(name).map_or(&[], |v| &v[..])
     }
 
-    /// What the router counts for a user now: in hotspot mode the account's
-    /// committed counters and live sessions (`None` without an account), in
-    /// bypass mode the counters of their bypassed hosts.
+    /// What the router counts for a user now: the account's committed
+    /// counters and live sessions (`None` without an account in hotspot
+    /// mode), and in bypass mode the counters of their bypassed hosts too
+    /// (there the account only carries the logins that prove a device).
     pub fn observe(&self, mode: LoginMode, name: &str, macs: &[String]) -> Option<Observation> {
         let key = |a: &Row| {
             format!(
@@ -163,25 +164,27 @@ impl<'a> Index<'a> {
                 a.get("mac-address").unwrap_or_default()
             )
         };
-        if mode == LoginMode::Bypass {
-            return Some(Observation {
-                committed: 0,
-                sessions: macs
-                    .iter()
-                    .filter_map(|m| self.host_of.get(m).copied())
-                    .filter(|h| h.text("bypassed").as_deref() == Some("true"))
-                    .map(|h| (key(h), counted(h)))
-                    .collect(),
-            });
+        let row = self.by_name.get(name);
+        if row.is_none() && mode == LoginMode::HotspotLogin {
+            return None;
         }
-        let row = self.by_name.get(name)?;
+        let hosts = if mode == LoginMode::Bypass {
+            macs.iter()
+                .filter_map(|m| self.host_of.get(m).copied())
+                .filter(|h| h.text("bypassed").as_deref() == Some("true"))
+                .map(|h| (key(h), counted(h)))
+                .collect()
+        } else {
+            Default::default()
+        };
         Some(Observation {
-            committed: counted(row),
+            committed: row.map_or(0, |r| counted(r)),
             sessions: self
                 .sessions(name)
                 .iter()
                 .map(|a| (key(a), counted(a)))
                 .collect(),
+            hosts,
         })
     }
 

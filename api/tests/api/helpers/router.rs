@@ -55,7 +55,8 @@ pub async fn cycle(w: &World) -> api::services::reconcile::CycleStats {
     }
 }
 
-/// A resident with `quota` bytes, logged in (OTP) on a device attached to the router.
+/// A resident with `quota` bytes who entered the code on a device attached to
+/// the router (the login form not posted yet).
 pub async fn logged_in(w: &World, quota: i64) -> (Uuid, serde_json::Value, Cookies) {
     let id = w.resident(PHONE).await;
     w.app
@@ -68,14 +69,17 @@ pub async fn logged_in(w: &World, quota: i64) -> (Uuid, serde_json::Value, Cooki
         .await
         .unwrap();
     w.attach(MAC, "10.5.50.10").await;
-    let (body, cookies) = w.login(PHONE, MAC, "10.5.50.10").await;
+    let (body, cookies) = w.verify_at(PHONE, MAC, "10.5.50.10").await;
     (id, body, cookies)
 }
 
-/// A resident with `quota` bytes logged in on a device that is online (server-side login).
+/// A resident with `quota` bytes whose device is online: it posted the login
+/// form to the router and the portal confirmed it.
 pub async fn online(w: &World, quota: i64) -> (Uuid, Cookies) {
-    let (id, _, cookies) = logged_in(w, quota).await;
-    let resp = w.connect_current(&cookies).await;
+    let (id, body, cookies) = logged_in(w, quota).await;
+    let resp = w.post_login_form(MAC, &body["hotspot"]).await;
+    assert_eq!(resp.status(), 302, "{:?}", resp.text().await);
+    let resp = w.confirm_current(&cookies).await;
     assert_eq!(resp.status(), 200);
     (id, cookies)
 }

@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use shared_types::{PackageView, Registration, StatusView, UserAccess, UserView};
+use shared_types::{DeviceView, PackageView, Registration, StatusView, UserAccess, UserView};
 use uuid::Uuid;
 
 use super::{
@@ -151,6 +151,24 @@ impl Resident<'_> {
             self.w,
             Method::GET,
             "/api/v1/me/status",
+            &self.cookies,
+            None,
+        )
+        .await
+    }
+
+    /// The resident's phone posts its login form to the router and the portal
+    /// confirms it; returns the device the session is now tied to.
+    pub async fn go_online(&self) -> DeviceView {
+        let resp = self
+            .w
+            .post_login_form(super::router::MAC, &self.login["hotspot"])
+            .await;
+        assert_eq!(resp.status(), 302, "{:?}", resp.text().await);
+        expect(
+            self.w,
+            Method::POST,
+            "/api/v1/me/devices/current/confirm",
             &self.cookies,
             None,
         )

@@ -162,8 +162,10 @@ impl World {
             .unwrap()
     }
 
-    /// OTP login from a device on the hotspot; returns the body and the cookies.
-    pub async fn login(&self, phone: &str, mac: &str, ip: &str) -> (Value, Cookies) {
+    /// OTP login from a device on the hotspot, up to the code: the router
+    /// placed the device at `ip`, nothing is bound yet. Returns the body and
+    /// the cookies.
+    pub async fn verify_at(&self, phone: &str, mac: &str, ip: &str) -> (Value, Cookies) {
         let code = self.code_for(phone).await;
         let resp = self
             .verify(
@@ -175,6 +177,53 @@ impl World {
         assert_eq!(resp.status(), 200);
         let cookies = Cookies::from(&resp);
         (resp.json().await.unwrap(), cookies)
+    }
+
+    /// The device `mac` posts the login form it was given to the router's
+    /// login page, as the portal's hidden form does; returns the router's answer.
+    pub async fn post_login_form(&self, mac: &str, form: &Value) -> reqwest::Response {
+        let fields: Vec<(String, String)> = ["username", "password", "dst", "popup"]
+            .iter()
+            .map(|k| {
+                let v = form["fields"][k].as_str().expect("a form field");
+                (k.to_string(), v.to_owned())
+            })
+            .collect();
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(form["action"].as_str().expect("a form action"))
+            .header("X-Sim-Client-Mac", mac)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /me/devices/current/confirm` for the session in `c`.
+    pub async fn confirm_current(&self, c: &Cookies) -> reqwest::Response {
+        authed(
+            &self.app,
+            reqwest::Method::POST,
+            "/api/v1/me/devices/current/confirm",
+            c,
+        )
+        .send()
+        .await
+        .unwrap()
+    }
+
+    /// The whole OTP login from a device on the hotspot: the code, the form
+    /// posted by the device itself, and the portal's confirmation. Returns the
+    /// login body, the cookies and the device the session is now tied to.
+    pub async fn login(&self, phone: &str, mac: &str, ip: &str) -> (Value, Cookies, Value) {
+        let (body, cookies) = self.verify_at(phone, mac, ip).await;
+        let resp = self.post_login_form(mac, &body["hotspot"]).await;
+        assert_eq!(resp.status(), 302, "{:?}", resp.text().await);
+        let resp = self.confirm_current(&cookies).await;
+        assert_eq!(resp.status(), 200);
+        (body, cookies, resp.json().await.unwrap())
     }
 
     /// Creates the admin `kepala` (password `kata-sandi-panjang`), with an optional WhatsApp number.

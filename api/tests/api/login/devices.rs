@@ -1,4 +1,6 @@
-//! Devices: confirmation by the router, the per-user limit, the handoff per login mode, the server-side connect.
+//! Devices: the router places the device before the code is spent; a device
+//! is bound only once the router shows it logged in (never by naming an
+//! address); the per-user limit; bypass bindings; the server-side connect.
 
 use serde_json::{json, Value};
 
@@ -55,7 +57,6 @@ async fn a_mac_the_router_does_not_confirm_is_refused_and_the_code_stays_usable(
         )
         .await;
     assert_eq!(resp.status(), 200);
-    assert_eq!(w.app.count("devices").await, 1);
     w.stop().await;
 }
 
@@ -77,13 +78,18 @@ async fn the_stalest_device_is_replaced_at_the_limit_and_a_mac_of_another_user_i
     for (mac, ip) in devices {
         w.attach(mac, ip).await;
     }
-    let (first, _) = w.login(PHONE, devices[0].0, devices[0].1).await;
-    let (second, cookies) = w.login(PHONE, devices[1].0, devices[1].1).await;
-    assert_eq!(first["device"]["randomized"], false);
+    // One phone at a time (the profile allows one session per account): each
+    // logs out on the router before the next logs in.
+    let (_, _, first) = w.login(PHONE, devices[0].0, devices[0].1).await;
+    log_out_on_router(&w).await;
+    let (_, cookies, second) = w.login(PHONE, devices[1].0, devices[1].1).await;
+    log_out_on_router(&w).await;
+    assert_eq!(first["randomized"], false);
     assert_eq!(
-        second["device"]["randomized"], true,
+        second["randomized"], true,
         "locally administered MAC is flagged"
     );
+    assert_eq!(second["current"], true);
     w.login(PHONE, devices[2].0, devices[2].1).await;
     let macs: Vec<String> = w
         .app
@@ -160,21 +166,75 @@ async fn the_stalest_device_is_replaced_at_the_limit_and_a_mac_of_another_user_i
     w.stop().await;
 }
 
+/// Ends every hotspot session on the router (as a logout or a timeout would).
+async fn log_out_on_router(w: &World) {
+    let client = w.router_client().await;
+    let ids: Vec<_> = client
+        .print("/ip/hotspot/active")
+        .rows()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.id())
+        .collect();
+    client.hotspot_kick(&ids).await.unwrap();
+}
+
 #[tokio::test]
-async fn the_server_logs_the_current_device_in_when_the_popup_closed() {
+async fn a_popup_that_closed_before_the_form_gets_the_form_in_the_browser_then_the_server_reconnects(
+) {
     let w = World::start(|_| {}).await;
     w.resident(PHONE).await;
     let (mac, ip) = ("3C:5A:B4:00:00:01", "10.5.50.10");
     w.attach(mac, ip).await;
-    let (_, c) = w.login(PHONE, mac, ip).await;
+    let (_, c) = w.verify_at(PHONE, mac, ip).await;
     assert!(
         active_users(&w).await.is_empty(),
         "the form was never posted"
     );
+    // Not seen logging in yet: no confirmation, and "connect" hands the form to
+    // this browser rather than logging a device in that only an address named.
+    let (status, env) = envelope(w.confirm_current(&c).await).await;
+    assert_eq!(
+        (status, env["code"].as_str()),
+        (409, Some("device_not_online"))
+    );
+    let resp = w.connect_current(&c).await;
+    assert_eq!(resp.status(), 200);
+    let connect: Value = resp.json().await.unwrap();
+    assert_eq!(connect["mac"], Value::Null);
+    let form = &connect["login_form"];
+    assert_eq!(form["fields"]["username"], LOCAL);
+    assert_eq!(form["fields"]["dst"], "http://portal.test/?terhubung=1");
+    assert!(
+        active_users(&w).await.is_empty(),
+        "the server logged nobody in"
+    );
+
+    // The browser posts it; the router shows the login; the portal confirms.
+    assert_eq!(w.post_login_form(mac, form).await.status(), 302);
+    let resp = w.confirm_current(&c).await;
+    assert_eq!(resp.status(), 200);
+    let device: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (device["mac"].as_str(), device["current"].as_bool()),
+        (Some(mac), Some(true))
+    );
+    // Again: idempotent.
+    let again: Value = w.confirm_current(&c).await.json().await.unwrap();
+    assert_eq!(again["id"], device["id"]);
+
+    // Logged out by the router (session ended), the proven device is put back
+    // online by the server.
+    log_out_on_router(&w).await;
+    assert!(active_users(&w).await.is_empty());
     let resp = w.connect_current(&c).await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
-    assert_eq!(body, json!({"mode": "hotspot_login", "mac": mac, "ip": ip}));
+    assert_eq!(
+        body,
+        json!({"mode": "hotspot_login", "mac": mac, "ip": ip, "login_form": null})
+    );
     assert_eq!(
         active_users(&w).await,
         vec![(LOCAL.to_owned(), mac.to_owned())]
@@ -200,13 +260,21 @@ async fn the_server_logs_the_current_device_in_when_the_popup_closed() {
 }
 
 #[tokio::test]
-async fn bypass_routers_get_an_ip_binding_instead_of_form_fields() {
+async fn bypass_routers_bind_the_device_once_its_own_login_proves_it() {
     let w = World::start_mode("bypass", |_| {}).await;
     w.resident(PHONE).await;
     let (mac, ip) = ("3C:5A:B4:00:00:01", "10.5.50.10");
     w.attach(mac, ip).await;
-    let (body, _) = w.login(PHONE, mac, ip).await;
-    assert_eq!(body["hotspot"], json!({"mode": "bypass", "mac": mac}));
+    let (body, c) = w.verify_at(PHONE, mac, ip).await;
+    assert_eq!(body["hotspot"]["fields"]["username"], LOCAL);
+    assert!(
+        router_rows(&w, "/ip/hotspot/ip-binding", &["mac-address"])
+            .await
+            .is_empty(),
+        "no binding for a device that only an address named"
+    );
+    assert_eq!(w.post_login_form(mac, &body["hotspot"]).await.status(), 302);
+    assert_eq!(w.confirm_current(&c).await.status(), 200);
     let bindings = router_rows(
         &w,
         "/ip/hotspot/ip-binding",
@@ -214,8 +282,13 @@ async fn bypass_routers_get_an_ip_binding_instead_of_form_fields() {
     )
     .await;
     assert_eq!(bindings.len(), 1);
+    assert_eq!(bindings[0]["mac-address"], mac);
     assert_eq!(bindings[0]["type"], "bypassed");
     assert!(bindings[0]["comment"].starts_with("gerbang:uid="));
+    assert!(
+        active_users(&w).await.is_empty(),
+        "the binding took over from the login that proved the device"
+    );
     w.stop().await;
 }
 
@@ -234,7 +307,7 @@ async fn an_exhausted_user_logs_in_without_a_handoff_and_the_router_account_is_d
         .unwrap();
     let (mac, ip) = ("3C:5A:B4:00:00:01", "10.5.50.10");
     w.attach(mac, ip).await;
-    let (body, _) = w.login(PHONE, mac, ip).await;
+    let (body, _) = w.verify_at(PHONE, mac, ip).await;
     assert_eq!(body["status"]["status"], "exhausted");
     assert_eq!(body["hotspot"], Value::Null);
     let users = router_rows(&w, "/ip/hotspot/user", &["name", "disabled"]).await;

@@ -5,3 +5,4 @@ mod devices;
 mod portal;
 mod registration;
 mod sessions;
+mod squatting;

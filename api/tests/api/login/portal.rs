@@ -130,12 +130,39 @@ async fn a_fresh_browser_link_opens_the_same_account_once() {
     };
     let first = consume(token.to_owned()).await;
     assert_eq!(first.status(), 200);
+    let main = Cookies::from(&first);
     let body: Value = first.json().await.unwrap();
     assert_eq!(body["user"]["phone"], PHONE);
     assert_eq!(body["user"]["id"], resident.id.to_string());
-    // The link carries the device: the new session can connect it.
-    assert_eq!(body["device"]["mac"], MAC);
+    // The link carries the device the login came from; not seen logging in
+    // yet, so the new session gets the form to post from the main browser.
+    assert_eq!(body["device"], Value::Null);
     assert_eq!(consume(token.to_owned()).await.status(), 401);
+    let connect: Value = w.connect_current(&main).await.json().await.unwrap();
+    assert_eq!(connect["login_form"]["fields"]["username"], LOCAL);
+    // Once the router has seen it log in, a link carries the proven device.
+    assert_eq!(
+        w.post_login_form(MAC, &resident.login["hotspot"])
+            .await
+            .status(),
+        302
+    );
+    assert_eq!(w.confirm_current(c).await.status(), 200);
+    let link: Value = authed(&w.app, reqwest::Method::POST, "/api/v1/me/browser-link", c)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = link["url"]
+        .as_str()
+        .unwrap()
+        .split("#token=")
+        .nth(1)
+        .unwrap();
+    let body: Value = consume(token.to_owned()).await.json().await.unwrap();
+    assert_eq!(body["device"]["mac"], MAC);
     // Without a session there is no link.
     let resp = w
         .app
