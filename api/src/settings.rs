@@ -75,8 +75,14 @@ pub struct SessionSettings {
     pub allowed_origins: Vec<String>,
     /// Lifetime of the one-time "open in browser" link.
     pub handoff_ttl_seconds: u64,
-    /// Wrong login passwords per username per 15 minutes before it is locked for that time.
+    /// Wrong passwords for a username from one client address per 15 minutes
+    /// before that address is locked out of it for that time.
     pub max_password_failures: u64,
+    /// Wrong passwords for a username from all addresses together per hour
+    /// before it is locked everywhere (lifted by a WhatsApp unlock code).
+    pub max_password_failures_per_username: u64,
+    /// One WhatsApp unlock code per username per this many seconds.
+    pub unlock_cooldown_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

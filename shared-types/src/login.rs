@@ -158,4 +158,21 @@ pub struct PasswordLogin {
     #[validate(length(min = 1, max = 256))]
     #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 256)))]
     pub password: String,
+    /// Only while the username is locked (`rate_limited` with `details.unlock`): the
+    /// 6-digit code `POST /admin/auth/unlock` sent to the admin's WhatsApp.
+    #[validate(length(equal = 6))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 6, max_length = 6)))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub unlock_code: Option<String>,
+}
+
+/// Ask for a WhatsApp unlock code for a locked dashboard username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct UnlockRequest {
+    /// The locked login name.
+    #[validate(length(min = 1, max = 32))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 32)))]
+    pub username: String,
 }

@@ -168,7 +168,13 @@ impl From<LoginError> for ApiError {
             LoginError::WrongPassword => {
                 ApiError::new(ErrorCode::Unauthorized, "wrong username or password")
             }
-            LoginError::Locked { retry_after } => ApiError::rate_limited(retry_after),
+            LoginError::Locked { retry_after } => {
+                ApiError::rate_limited(retry_after).with_detail("unlock", "whatsapp_code")
+            }
+            LoginError::UnlockCodeInvalid { attempts_left } => {
+                ApiError::new(ErrorCode::OtpInvalid, "wrong, expired or used unlock code")
+                    .with_detail("attempts_left", attempts_left)
+            }
             LoginError::WrongDoor => {
                 ApiError::new(ErrorCode::Forbidden, "this account cannot sign in here")
             }

@@ -49,9 +49,13 @@ pub enum LoginError {
     LinkUsed,
     #[error("wrong username or password")]
     WrongPassword,
-    /// Too many wrong passwords for this username; retry after the seconds given.
+    /// Too many wrong passwords for this username; retry after the seconds
+    /// given, or now with an unlock code from WhatsApp.
     #[error("too many wrong passwords")]
     Locked { retry_after: u64 },
+    /// The unlock code is wrong, expired or used.
+    #[error("wrong unlock code")]
+    UnlockCodeInvalid { attempts_left: u32 },
     /// The account may log in, but not through this form.
     #[error("this account cannot sign in here")]
     WrongDoor,
@@ -247,10 +251,47 @@ pub enum LoginDoor {
     Admins,
 }
 
+/// The Redis keys that count wrong passwords for `username`: from one client
+/// address (15 minutes) and from everywhere (an hour).
+fn failure_keys(state: &AppState, username: &str, ip: std::net::IpAddr) -> (String, String) {
+    (
+        state.kv.key(&format!("login:fail:{username}:{ip}")),
+        state.kv.key(&format!("login:fail:{username}")),
+    )
+}
+
+/// Whether `username` is locked for a caller at `ip`, and for how long.
+async fn lock_of(
+    state: &AppState,
+    username: &str,
+    ip: std::net::IpAddr,
+) -> Result<Option<u64>, fred::error::Error> {
+    use fred::interfaces::KeysInterface;
+    let (here, everywhere) = failure_keys(state, username, ip);
+    let redis = state.kv.pool().next();
+    let s = &state.settings.session;
+    let mut ttl: Option<u64> = None;
+    for (key, max) in [
+        (here, s.max_password_failures),
+        (everywhere, s.max_password_failures_per_username),
+    ] {
+        let n: Option<u64> = redis.get(&key).await?;
+        if n.unwrap_or(0) >= max {
+            let left: i64 = redis.ttl(&key).await?;
+            ttl = Some(ttl.unwrap_or(0).max(left.max(1) as u64));
+        }
+    }
+    Ok(ttl)
+}
+
 /// `POST /admin/auth/login`: username + password (argon2id). Wrong passwords
-/// are counted per username **and client address** in Redis (so the lock
-/// holds across replicas): a stranger who guesses from one place locks out
-/// only that place, never the operator at their desk.
+/// are counted in Redis (so locks hold across replicas) per username **and
+/// client address** — a stranger guessing from one place locks out only that
+/// place — and per username from everywhere, against guessing from many
+/// addresses. A locked username takes the password only together with an
+/// unlock code sent to the admin's WhatsApp (`request_unlock`), so nobody can
+/// lock the facility's operators out, and while locked a guess without that
+/// code is never even checked.
 pub async fn password_login(
     state: &AppState,
     req: &PasswordLogin,
@@ -259,44 +300,72 @@ pub async fn password_login(
 ) -> Result<LoggedIn, LoginError> {
     use fred::interfaces::KeysInterface;
     let username = req.username.trim().to_lowercase();
-    let key = state
-        .kv
-        .key(&format!("login:fail:{username}:{}", origin.ip));
-    let redis = state.kv.pool().next();
-    let failures: Option<u64> = redis.get(&key).await?;
-    if failures.unwrap_or(0) >= state.settings.session.max_password_failures {
-        let ttl: i64 = redis.ttl(&key).await?;
-        return Err(LoginError::Locked {
-            retry_after: ttl.max(1) as u64,
-        });
-    }
+    let locked = lock_of(state, &username, origin.ip).await?;
     let found = {
         let db = state.db.get().await?;
         db::users::by_username(&db, &username).await?
     };
+    let mut unlock = None;
+    if let Some(retry_after) = locked {
+        let refused = LoginError::Locked { retry_after };
+        let Some(code) = req.unlock_code.as_deref() else {
+            return Err(refused);
+        };
+        let Some(phone) = found.as_ref().and_then(|(u, _)| u.phone.clone()) else {
+            return Err(refused);
+        };
+        match otp::check_for(state, otp::Purpose::AdminUnlock, &phone, code).await {
+            Ok(checked) => unlock = Some(checked),
+            Err(OtpError::Invalid { attempts_left }) => {
+                return Err(LoginError::UnlockCodeInvalid { attempts_left })
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     // Unknown usernames verify against a decoy so both paths take the same time.
     let phc = found
         .as_ref()
         .and_then(|(_, h)| h.clone())
         .unwrap_or_else(|| crypto::decoy_hash().to_owned());
     let ok = crypto::verify_password(Zeroizing::new(req.password.clone()), phc).await;
+    let (here, everywhere) = failure_keys(state, &username, origin.ip);
+    let redis = state.kv.pool().next();
     let user = match found {
         Some((user, _)) if ok => user,
         _ => {
-            let n: u64 = redis.incr(&key).await?;
-            if n == 1 {
-                let _: () = redis.expire(&key, 900, None).await?;
+            for (key, window) in [(&here, 900), (&everywhere, 3_600)] {
+                let n: u64 = redis.incr(key).await?;
+                if n == 1 {
+                    let _: () = redis.expire(key, window, None).await?;
+                }
             }
-            tracing::info!(failures = n, "wrong password");
+            tracing::info!("wrong password");
             return Err(LoginError::WrongPassword);
         }
     };
     if !user.may_log_in() || (door == LoginDoor::Admins && !user.role.is_admin()) {
         return Err(LoginError::WrongDoor);
     }
-    let _: () = redis.del(&key).await?;
+    if let Some(checked) = &unlock {
+        if !otp::consume(state, checked).await? {
+            return Err(LoginError::UnlockCodeInvalid { attempts_left: 0 });
+        }
+        let _: () = redis.del(&everywhere).await?;
+        tracing::warn!(user_id = %user.id, "password lock lifted with a WhatsApp code");
+    }
+    let _: () = redis.del(&here).await?;
     let (user, cookies) =
         finish_login(state, user.id, SessionDevice::None, Kind::Password, origin).await?;
+    if unlock.is_some() {
+        let db = state.db.get().await?;
+        db::audit::record(
+            &db,
+            &Entry::user(user.id, "admin.unlock")
+                .ip(origin.ip)
+                .detail("how", "whatsapp_code"),
+        )
+        .await?;
+    }
     Ok(LoggedIn {
         result: LoginResult {
             user: user.view(),
@@ -307,4 +376,48 @@ pub async fn password_login(
         },
         cookies,
     })
+}
+
+/// `POST /admin/auth/unlock`: sends an unlock code to the WhatsApp number of
+/// `username` when it is an admin with a number and is locked for this
+/// caller. One code per username per `session.unlock_cooldown_seconds`. The
+/// answer never says whether anything was sent.
+pub async fn request_unlock(
+    state: &AppState,
+    username: &str,
+    ip: std::net::IpAddr,
+) -> Result<u64, LoginError> {
+    use fred::interfaces::KeysInterface;
+    let username = username.trim().to_lowercase();
+    let cooldown = state.settings.session.unlock_cooldown_seconds;
+    if lock_of(state, &username, ip).await?.is_none() {
+        return Ok(cooldown);
+    }
+    let found = {
+        let db = state.db.get().await?;
+        db::users::by_username(&db, &username).await?
+    };
+    let Some(phone) = found
+        .filter(|(u, _)| u.role.is_admin() && u.may_log_in())
+        .and_then(|(u, _)| u.phone)
+    else {
+        return Ok(cooldown);
+    };
+    let key = state.kv.key(&format!("unlock:cooldown:{username}"));
+    let first: Option<String> = state
+        .kv
+        .pool()
+        .next()
+        .set(
+            &key,
+            "1",
+            Some(fred::types::Expiration::EX(cooldown as i64)),
+            Some(fred::types::SetOptions::NX),
+            false,
+        )
+        .await?;
+    if first.is_some() {
+        otp::send_code(state, otp::Purpose::AdminUnlock, &phone, ip).await?;
+    }
+    Ok(cooldown)
 }

@@ -108,28 +108,65 @@ end
 return 0
 "#;
 
+/// What a code is for; each purpose has its own challenge and wrong-code caps,
+/// so a dashboard unlock code never logs anyone in on the hotspot and back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A phone login on the portal.
+    Login,
+    /// Lifting a password lock on the dashboard (sent to the admin's number).
+    AdminUnlock,
+}
+
+impl Purpose {
+    fn prefix(self) -> &'static str {
+        match self {
+            Purpose::Login => "otp",
+            Purpose::AdminUnlock => "unlock",
+        }
+    }
+}
+
 /// A code that matched; the challenge is consumed with [`consume`].
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub phone: String,
+    purpose: Purpose,
     challenge_id: String,
 }
 
-fn verify_keys(state: &AppState, phone: &str) -> Vec<String> {
+fn challenge_key(state: &AppState, purpose: Purpose, phone: &str) -> String {
+    state
+        .kv
+        .key(&format!("{}:challenge:{phone}", purpose.prefix()))
+}
+
+fn verify_keys(state: &AppState, purpose: Purpose, phone: &str) -> Vec<String> {
+    let p = purpose.prefix();
     vec![
-        state.kv.key(&format!("otp:challenge:{phone}")),
-        state.kv.key(&format!("otp:wrong:hour:{phone}")),
-        state.kv.key(&format!("otp:wrong:day:{phone}")),
+        challenge_key(state, purpose, phone),
+        state.kv.key(&format!("{p}:wrong:hour:{phone}")),
+        state.kv.key(&format!("{p}:wrong:day:{phone}")),
     ]
 }
 
-/// Checks a code against the phone's current challenge (at most
+/// Checks a login code against the phone's current challenge (at most
 /// `max_attempts` tries per challenge, constant-time comparison, per-phone caps
 /// on wrong codes). Does not consume the challenge.
 pub async fn check(state: &AppState, phone: &str, code: &str) -> Result<Checked, OtpError> {
+    check_for(state, Purpose::Login, phone, code).await
+}
+
+/// [`check`] for a code of any purpose.
+pub async fn check_for(
+    state: &AppState,
+    purpose: Purpose,
+    phone: &str,
+    code: &str,
+) -> Result<Checked, OtpError> {
     let phone = normalize_id_mobile(phone).map_err(|_| OtpError::InvalidPhone)?;
     let cfg = &state.settings.otp;
-    let keys = verify_keys(state, &phone);
+    let keys = verify_keys(state, purpose, &phone);
     let reply: Vec<String> = state
         .kv
         .pool()
@@ -157,6 +194,7 @@ pub async fn check(state: &AppState, phone: &str, code: &str) -> Result<Checked,
     if well_formed && bool::from(computed.as_bytes().ct_eq(stored.as_bytes())) {
         return Ok(Checked {
             phone: phone.into(),
+            purpose,
             challenge_id: id,
         });
     }
@@ -175,7 +213,7 @@ pub async fn check(state: &AppState, phone: &str, code: &str) -> Result<Checked,
 /// Consumes a checked challenge; false if another request consumed it first
 /// (or a newer code replaced it).
 pub async fn consume(state: &AppState, checked: &Checked) -> Result<bool, OtpError> {
-    let key = state.kv.key(&format!("otp:challenge:{}", checked.phone));
+    let key = challenge_key(state, checked.purpose, &checked.phone);
     let done: i64 = state
         .kv
         .pool()
@@ -205,12 +243,67 @@ pub fn new_code() -> String {
     format!("{:06}", rng.random_range(0..1_000_000u32))
 }
 
-/// The WhatsApp text (Indonesian first).
+/// The WhatsApp text of a login code (Indonesian first).
 pub fn message(code: &str, minutes: u64) -> String {
     format!(
         "Kode masuk gerbang: {code}\nBerlaku {minutes} menit. Jangan berikan kode ini kepada siapa pun.\n\n\
          gerbang login code: {code} (valid {minutes} minutes). Never share it."
     )
+}
+
+/// The WhatsApp text of a dashboard unlock code (Indonesian first).
+pub fn unlock_message(code: &str, minutes: u64) -> String {
+    format!(
+        "Kode buka kunci dasbor gerbang: {code}\nBerlaku {minutes} menit. Akun Anda dikunci karena \
+         banyak kata sandi salah; masukkan kode ini bersama kata sandi Anda. Jika bukan Anda yang \
+         meminta, jangan berikan kode ini kepada siapa pun.\n\n\
+         gerbang dashboard unlock code: {code} (valid {minutes} minutes). Never share it."
+    )
+}
+
+/// Creates a new challenge for `phone` (replacing an older one of the same
+/// purpose) and sends its code over WhatsApp in the background.
+pub async fn send_code(
+    state: &AppState,
+    purpose: Purpose,
+    phone: &str,
+    ip: IpAddr,
+) -> Result<(), OtpError> {
+    let cfg = &state.settings.otp;
+    let kv = &state.kv;
+    let challenge = Uuid::now_v7();
+    let code = new_code();
+    let mac = code_mac(cfg.pepper.expose().as_bytes(), &challenge, phone, &code);
+    let key = challenge_key(state, purpose, phone);
+    let pool = kv.pool().next();
+    let _: () = pool
+        .hset(
+            &key,
+            [
+                ("id", challenge.to_string()),
+                ("mac", mac),
+                ("attempts", "0".to_owned()),
+                ("ip", ip.to_string()),
+            ],
+        )
+        .await?;
+    let _: () = pool.expire(&key, cfg.ttl_seconds as i64, None).await?;
+    let minutes = cfg.ttl_seconds.div_ceil(60);
+    let text = match purpose {
+        Purpose::Login => message(&code, minutes),
+        Purpose::AdminUnlock => unlock_message(&code, minutes),
+    };
+    // Sent in the background so callers take the same time whoever asked.
+    let fonnte = state.fonnte.clone();
+    let target = phone.trim_start_matches('+').to_owned();
+    tokio::spawn(async move {
+        match fonnte.send(&target, &text).await {
+            Ok(_) => {}
+            Err(FonnteError::TargetInvalid) => tracing::warn!("whatsapp target invalid"),
+            Err(e) => tracing::error!(alert = "whatsapp_gateway", error = %e, "code not sent"),
+        }
+    });
+    Ok(())
 }
 
 /// Handles `POST /auth/otp/request`.
@@ -268,35 +361,7 @@ pub async fn request(
     // Blocked, deactivated and pending accounts get one too: the code proves the
     // number is theirs, and verifying it tells them why they cannot go online.
     if may_receive_code(state, &phone).await? {
-        let challenge = Uuid::now_v7();
-        let code = new_code();
-        let mac = code_mac(cfg.pepper.expose().as_bytes(), &challenge, &phone, &code);
-        let key = kv.key(&format!("otp:challenge:{phone}"));
-        let pool = kv.pool().next();
-        // A newer challenge replaces the older one.
-        let _: () = pool
-            .hset(
-                &key,
-                [
-                    ("id", challenge.to_string()),
-                    ("mac", mac),
-                    ("attempts", "0".to_owned()),
-                    ("ip", ip.to_string()),
-                ],
-            )
-            .await?;
-        let _: () = pool.expire(&key, cfg.ttl_seconds as i64, None).await?;
-        // Send in the background so known and unknown numbers take the same time.
-        let fonnte = state.fonnte.clone();
-        let text = message(&code, cfg.ttl_seconds.div_ceil(60));
-        let target = phone.trim_start_matches('+').to_owned();
-        tokio::spawn(async move {
-            match fonnte.send(&target, &text).await {
-                Ok(_) => {}
-                Err(FonnteError::TargetInvalid) => tracing::warn!("whatsapp target invalid"),
-                Err(e) => tracing::error!(alert = "whatsapp_gateway", error = %e, "OTP not sent"),
-            }
-        });
+        send_code(state, Purpose::Login, &phone, ip).await?;
     }
     Ok(OtpRequested {
         resend_after_seconds: resend_after,

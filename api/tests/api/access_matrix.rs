@@ -38,6 +38,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("list_packages", Access::Public),
     ("midtrans_notification", Access::Public),
     ("admin_login", Access::Public),
+    ("admin_request_unlock", Access::Public),
     ("get_me", Access::Session),
     ("get_my_status", Access::Session),
     ("get_my_usage", Access::Session),

@@ -2,9 +2,9 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    BlockUser, Deleted, LoginResult, PackageInput, PackageRemoved, PackageView, PasswordLogin,
-    PurchaseStatus, Registration, RejectRegistration, RouterDrift, TransactionDetail,
-    TransactionList, UserAccess,
+    BlockUser, Deleted, LoginResult, OtpRequested, PackageInput, PackageRemoved, PackageView,
+    PasswordLogin, PurchaseStatus, Registration, RejectRegistration, RouterDrift,
+    TransactionDetail, TransactionList, UnlockRequest, UserAccess,
 };
 
 use super::transport::{ApiError, Call};
@@ -12,6 +12,14 @@ use super::transport::{ApiError, Call};
 /// `POST /admin/auth/login`.
 pub async fn admin_login(req: &PasswordLogin) -> Result<LoginResult, ApiError> {
     Call::post("/admin/auth/login").json(req)?.fetch().await
+}
+
+/// `POST /admin/auth/unlock`: a WhatsApp unlock code for a locked username.
+pub async fn admin_request_unlock(username: &str) -> Result<OtpRequested, ApiError> {
+    let body = UnlockRequest {
+        username: username.to_owned(),
+    };
+    Call::post("/admin/auth/unlock").json(&body)?.fetch().await
 }
 
 /// `GET /admin/registrations`.

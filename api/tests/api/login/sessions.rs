@@ -1,5 +1,7 @@
 //! Sessions: refresh rotation and reuse, revocation, the one-time link, CSRF, client IPs, admin password login.
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -298,5 +300,123 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_admin_out_elsewhere() 
     assert_eq!(login("203.0.113.7", "kata-sandi-panjang").await, 429);
     // …while the operator at their own desk still signs in.
     assert_eq!(login("198.51.100.9", "kata-sandi-panjang").await, 200);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn guessing_from_many_addresses_locks_the_username_and_a_whatsapp_code_lifts_it() {
+    let w = World::start(|s| {
+        s.session.max_password_failures = 3;
+        s.session.max_password_failures_per_username = 4;
+        s.http.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let admin_phone = "+6281355550001";
+    w.create_admin(Some(admin_phone)).await;
+    let login = |from: &'static str, password: &'static str, code: Option<String>| {
+        let w = &w;
+        async move {
+            let mut body = json!({"username": "kepala", "password": password});
+            if let Some(c) = code {
+                body["unlock_code"] = c.into();
+            }
+            let resp = w
+                .app
+                .fetch(reqwest::Method::POST, "/api/v1/admin/auth/login")
+                .header("X-Forwarded-For", from)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+    let unlock = |from: &'static str| {
+        let w = &w;
+        async move {
+            w.app
+                .fetch(reqwest::Method::POST, "/api/v1/admin/auth/unlock")
+                .header("X-Forwarded-For", from)
+                .json(&json!({"username": "kepala"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let inbox = || {
+        w.sb.fakes
+            .fonnte
+            .messages_to(Some("6281355550001"), Duration::ZERO)
+    };
+
+    // Not locked: asking for a code sends nothing (and says the same).
+    assert_eq!(unlock("198.51.100.9").await, 202);
+    // One guess from each of four addresses: no address reaches its own limit…
+    for from in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] {
+        assert_eq!(login(from, "tebakan", None).await.0, 401);
+    }
+    // …but the username is now locked everywhere, the operator's desk included,
+    // and a password without the code is not even checked.
+    let (s, env) = login("198.51.100.9", "kata-sandi-panjang", None).await;
+    assert_eq!(
+        (s, env["details"]["unlock"].as_str()),
+        (429, Some("whatsapp_code"))
+    );
+    assert!(
+        inbox().await.is_empty(),
+        "nothing was sent before anyone asked"
+    );
+    // A made-up code does not help a guesser.
+    let (s, env) = login("203.0.113.5", "tebakan", Some("123456".into())).await;
+    assert_eq!((s, env["code"].as_str()), (401, Some("otp_invalid")));
+
+    // The operator asks for a code; it arrives on the admin's WhatsApp only.
+    assert_eq!(unlock("198.51.100.9").await, 202);
+    let sent =
+        w.sb.fakes
+            .fonnte
+            .at_least(Some("6281355550001"), 1, Duration::from_secs(10))
+            .await;
+    let text = &sent.last().unwrap().message;
+    assert!(
+        text.starts_with("Kode buka kunci dasbor gerbang: "),
+        "{text}"
+    );
+    let code: String = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    // Asking again at once sends no second message.
+    assert_eq!(unlock("198.51.100.9").await, 202);
+    // The code is not a portal login code.
+    assert_eq!(w.verify(admin_phone, &code, None).await.status(), 401);
+    // Password + code: in, and the lock is lifted for everyone.
+    let (s, _) = login("198.51.100.9", "kata-sandi-panjang", Some(code.clone())).await;
+    assert_eq!(s, 200);
+    assert_eq!(inbox().await.len(), 1);
+    let (s, _) = login("192.0.2.44", "kata-sandi-panjang", None).await;
+    assert_eq!(s, 200);
+    // The code worked once.
+    for from in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] {
+        assert_eq!(login(from, "tebakan", None).await.0, 401);
+    }
+    let (s, _) = login("198.51.100.9", "kata-sandi-panjang", Some(code)).await;
+    assert_eq!(s, 401);
+    let audit: i64 = w
+        .app
+        .db()
+        .await
+        .query_one(
+            "select count(*) from audit_log where action = 'admin.unlock'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audit, 1);
     w.stop().await;
 }
