@@ -11,93 +11,17 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use api::{
     crypto::{aad, new_hotspot_password},
-    db::routers::NewRouter,
     services::reconcile::{reconcile_router, CycleStats},
-    settings::Settings,
     state::AppState,
 };
+use common::{add_router, size, state};
 use routeros::{menus::HotspotUser, menus::Menu, Query};
-use sandbox::routeros_sim::{spawn, RouterConfig, RunningRouter};
 use shared_types::LoginMode;
-use tokio_postgres::NoTls;
 use uuid::Uuid;
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.into())
-}
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
-    let (client, conn) = tokio_postgres::connect(admin_url, NoTls).await?;
-    tokio::spawn(conn);
-    let name = "gerbang_bench";
-    client
-        .batch_execute(&format!("drop database if exists {name} with (force)"))
-        .await?;
-    client
-        .batch_execute(&format!("create database {name}"))
-        .await?;
-    let mut url = url::Url::parse(admin_url)?;
-    url.set_path(&format!("/{name}"));
-    Ok(url.to_string())
-}
-
-async fn state() -> anyhow::Result<AppState> {
-    let admin = env_or(
-        "GERBANG_TEST_DATABASE_URL",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    );
-    let db_url = fresh_database(&admin).await?;
-    let env = [
-        ("GERBANG__DATABASE__URL", db_url),
-        (
-            "GERBANG__REDIS__URL",
-            env_or("GERBANG_TEST_REDIS_URL", "redis://127.0.0.1:6379"),
-        ),
-        ("GERBANG__REDIS__KEY_PREFIX", "bench:".into()),
-        ("GERBANG__DATABASE__POOL_SIZE", "16".into()),
-        ("GERBANG__LOG__FILTER", "warn".into()),
-    ];
-    let mut settings = Settings::load_from(None, env.map(|(k, v)| (k.to_string(), v)))?;
-    settings.routers.command_timeout_ms = 120_000;
-    api::db::migrate(&settings.database).await?;
-    AppState::connect(settings).await
-}
-
-/// A simulated router and its row; returns the router.
-async fn add_router(state: &AppState, name: &str) -> anyhow::Result<(Uuid, RunningRouter)> {
-    let sim = spawn(RouterConfig::default(), "127.0.0.1:0".parse()?).await?;
-    let id = Uuid::now_v7();
-    let sealed = state
-        .sealer
-        .seal("sandbox", &aad("routers", "api_password_sealed", &id));
-    let db = state.db.get().await?;
-    let port = i32::from(sim.addr.port());
-    api::db::routers::upsert(
-        &db,
-        &NewRouter {
-            id,
-            name,
-            host: "127.0.0.1",
-            port,
-            api_username: "admin",
-            api_password_sealed: &sealed,
-            login_mode: LoginMode::HotspotLogin,
-            login_url: "http://10.5.50.1/login",
-            is_default: false,
-        },
-    )
-    .await?;
-    Ok((id, sim))
-}
 
 /// `n` approved residents with quota and a sealed hotspot password on `router`.
 async fn add_users(state: &AppState, router: Uuid, first: usize, n: usize) -> anyhow::Result<()> {
@@ -220,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
     let users = size("BENCH_USERS", 10_000);
     let routers = size("BENCH_ROUTERS", 100);
     let per_router = size("BENCH_ROUTER_USERS", 1_000);
-    let state = state().await?;
+    let state = state("gerbang_bench").await?;
 
     if users > 0 {
         single_router(&state, users).await?;
@@ -242,8 +166,9 @@ async fn single_router(state: &AppState, users: usize) -> anyhow::Result<()> {
     let state = state.clone();
     println!("one router, {users} users (commands = router reads + writes)");
     println!("  {:<34} {:>8} {:>12}", "cycle", "commands", "wall");
-    let (gerbang_id, _gerbang_sim) = add_router(&state, "bench-gerbang").await?;
-    let (naive_id, _naive_sim) = add_router(&state, "bench-naive").await?;
+    let (gerbang_id, _gerbang_sim) =
+        add_router(&state, "bench-gerbang", LoginMode::HotspotLogin).await?;
+    let (naive_id, _naive_sim) = add_router(&state, "bench-naive", LoginMode::HotspotLogin).await?;
     add_users(&state, gerbang_id, 0, users).await?;
     add_users(&state, naive_id, users, users).await?;
     let g = router_row(&state, gerbang_id).await?;
@@ -309,7 +234,8 @@ async fn fleet(state: &AppState, routers: usize, per_router: usize) -> anyhow::R
     println!("\n{routers} routers × {per_router} users on one worker");
     let mut sims = Vec::new();
     for r in 0..routers {
-        let (id, sim) = add_router(&state, &format!("bench-{r:03}")).await?;
+        let (id, sim) =
+            add_router(&state, &format!("bench-{r:03}"), LoginMode::HotspotLogin).await?;
         add_users(&state, id, 1_000_000 + r * per_router, per_router).await?;
         sims.push(sim);
     }

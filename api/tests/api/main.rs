@@ -18,6 +18,7 @@ mod login;
 mod otp;
 mod payments;
 mod reconcile;
+mod soak;
 mod spa;
 mod startup;
 mod worker;

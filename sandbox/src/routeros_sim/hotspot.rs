@@ -446,16 +446,21 @@ impl State {
             let secs = step.as_secs_f64();
             let up = (cap(d.up_bps, cap_up) as f64 * secs / 8.0) as u64;
             let down = (cap(d.down_bps, cap_down) as f64 * secs / 8.0) as u64;
-            if let Some(pos) = self.sessions.iter().position(|s| s.mac == d.mac) {
-                self.session_traffic(pos, up, down, step);
+            let moved = if let Some(pos) = self.sessions.iter().position(|s| s.mac == d.mac) {
+                self.session_traffic(pos, up, down, step)
             } else if self.binding_type(&d.mac).as_deref() == Some("bypassed") {
                 self.host_traffic(&d.mac, up, down);
-            }
+                up + down
+            } else {
+                0
+            };
+            *self.delivered.entry(d.mac.clone()).or_default() += moved;
             self.queue_traffic(&d.ip, up, down);
         }
     }
 
-    fn session_traffic(&mut self, pos: usize, mut up: u64, mut down: u64, step: Duration) {
+    /// Moves traffic through a session (cut at its limit); returns the bytes moved.
+    fn session_traffic(&mut self, pos: usize, mut up: u64, mut down: u64, step: Duration) -> u64 {
         let s = &mut self.sessions[pos];
         let mut cut = false;
         if let Some(limit) = s.limit_total {
@@ -485,6 +490,7 @@ impl State {
         if cut {
             self.logout(id, "traffic-limit-reached");
         }
+        up + down
     }
 
     fn host_traffic(&mut self, mac: &str, up: u64, down: u64) {

@@ -56,6 +56,10 @@ pub struct State {
     pub(crate) sessions: Vec<Session>,
     /// `on-login` / `on-logout` events, as a real router would run scripts.
     pub events: Vec<String>,
+    /// Bytes each device (MAC) actually moved through the router since the
+    /// simulator started — through a hotspot session or as a bypassed host.
+    /// The ground truth a test compares accounting with; a reboot keeps it.
+    pub delivered: BTreeMap<String, u64>,
     pub changes: Vec<Change>,
     rng: u64,
 }
@@ -89,6 +93,7 @@ impl State {
             devices: BTreeMap::new(),
             sessions: Vec::new(),
             events: Vec::new(),
+            delivered: BTreeMap::new(),
             changes: Vec::new(),
             rng: seed | 1,
         };

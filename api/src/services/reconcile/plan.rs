@@ -1,7 +1,7 @@
 //! The one rule for a user's live sessions, used by the cycle and by the
 //! targeted reaction alike: without access they are ended; with access in
-//! hotspot mode a session whose limit is lower than a login would now get, or
-//! whose profile changed, is logged in again (RouterOS fixes both at login).
+//! hotspot mode a session whose limit differs from what a login would now get,
+//! or whose profile changed, is logged in again (RouterOS fixes both at login).
 
 use routeros::Row;
 use shared_types::LoginMode;
@@ -49,7 +49,7 @@ pub fn plan_sessions<'a>(
     let relogin = sessions
         .iter()
         .copied()
-        .filter(|a| profile_changed || limit_raised(desired.limit_bytes_total, committed, a))
+        .filter(|a| profile_changed || limit_differs(desired.limit_bytes_total, committed, a))
         .collect();
     SessionPlan {
         kick: Vec::new(),
@@ -58,13 +58,19 @@ pub fn plan_sessions<'a>(
     }
 }
 
-/// Whether a live session was given less than a login now would get
-/// (limits are fixed at login).
-fn limit_raised(account_limit: Option<u64>, committed: i64, session: &Row) -> bool {
+/// Whether a live session's limit differs from what a login would now get
+/// (limits are fixed at login). In steady state they are equal to the byte:
+/// the account's limit counts the session's bytes already charged. It is
+/// higher after a top-up; it is lower when quota was taken away, or after a
+/// reboot wiped sessions whose charged bytes the account's limit still
+/// counted — a device that logged in again got those bytes a second time,
+/// so its session is logged in again with the right limit (docs/routeros.md,
+/// "Usage accounting").
+fn limit_differs(account_limit: Option<u64>, committed: i64, session: &Row) -> bool {
     let live = session.u64("limit-bytes-total").ok().flatten();
     match (account_limit, live) {
         (None, Some(_)) | (Some(_), None) => true,
-        (Some(l), Some(live)) => l.saturating_sub(committed.max(0) as u64) > live,
+        (Some(l), Some(live)) => l.saturating_sub(committed.max(0) as u64) != live,
         (None, None) => false,
     }
 }
@@ -120,7 +126,7 @@ mod tests {
     }
 
     #[test]
-    fn a_raised_limit_or_a_new_profile_logs_the_session_in_again() {
+    fn a_changed_limit_or_a_new_profile_logs_the_session_in_again() {
         // 1000 committed before; the account now allows 5000 in all, so a
         // login gets 4000; the session got 500 at its login.
         let acct = account("1000", "1000", "true");
@@ -135,7 +141,7 @@ mod tests {
         assert!(plan.was_cut);
         assert!(plan.kick.is_empty());
 
-        // Nothing raised and the same profile: left alone.
+        // The same limit and profile: left alone.
         let acct = account("5000", "1000", "false");
         let s = session("4000");
         let same = plan_sessions(
@@ -153,6 +159,15 @@ mod tests {
             &[&s],
         );
         assert_eq!(fup.relogin, vec![&s]);
+        // Less than the session got (quota taken away, or a reboot wiped
+        // sessions the account's limit still counted): logged in again too.
+        let lowered = plan_sessions(
+            HOTSPOT,
+            Some(&acct),
+            &desired(Some(4500), false, "default"),
+            &[&s],
+        );
+        assert_eq!(lowered.relogin, vec![&s]);
         // Unlimited now, the session had a limit.
         let unl = plan_sessions(
             HOTSPOT,
