@@ -28,6 +28,34 @@ pub enum AccessStatus {
 }
 
 impl AccessStatus {
+    /// Every status.
+    pub const ALL: [AccessStatus; 7] = [
+        AccessStatus::Active,
+        AccessStatus::Unlimited,
+        AccessStatus::Fup,
+        AccessStatus::Exhausted,
+        AccessStatus::Expired,
+        AccessStatus::Blocked,
+        AccessStatus::Inactive,
+    ];
+
+    /// The snake_case wire spelling (also what the database's `access_status` returns).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessStatus::Active => "active",
+            AccessStatus::Unlimited => "unlimited",
+            AccessStatus::Fup => "fup",
+            AccessStatus::Exhausted => "exhausted",
+            AccessStatus::Expired => "expired",
+            AccessStatus::Blocked => "blocked",
+            AccessStatus::Inactive => "inactive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccessStatus> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
     /// Whether the router lets the user's devices online.
     pub fn allows_access(self) -> bool {
         matches!(

@@ -18,6 +18,7 @@ pub mod payments;
 pub mod phone;
 pub mod portal;
 pub mod registration;
+pub mod user_list;
 pub mod users;
 
 pub use access::{AccessFacts, AccessStatus};
@@ -36,4 +37,5 @@ pub use payments::{
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
 pub use registration::*;
+pub use user_list::{UserPage, UserRow, UserSort};
 pub use users::*;

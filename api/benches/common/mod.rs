@@ -2,6 +2,8 @@
 //! simulated routers registered in it. Real PostgreSQL, Redis and the RouterOS
 //! simulator over TCP (GERBANG_TEST_DATABASE_URL / GERBANG_TEST_REDIS_URL as in
 //! the tests).
+// Each benchmark binary compiles this module and uses only part of it.
+#![allow(dead_code)]
 
 use api::{crypto::aad, db::routers::NewRouter, settings::Settings, state::AppState};
 use sandbox::routeros_sim::{spawn, RouterConfig, RunningRouter};

@@ -11,6 +11,7 @@ pub mod payments;
 pub mod routers;
 pub mod sessions;
 pub mod usage;
+pub mod user_search;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

@@ -20,7 +20,7 @@ pub async fn may_receive_code(
 }
 
 /// The columns every [`User`] query selects.
-const COLUMNS: &str = "id, phone, username, name, role, blok, kamar, tamping_type, approval, active, \
+pub(crate) const COLUMNS: &str = "id, phone, username, name, role, blok, kamar, tamping_type, approval, active, \
      blocked, blocked_reason, router_id, hotspot_password_sealed, quota_bytes, used_bytes, unlimited, \
      valid_until, session_version, fup_threshold_bytes, unlimited_until, hotspot_profile, created_at";
 
@@ -55,7 +55,7 @@ pub struct User {
 }
 
 impl User {
-    fn from_row(r: &Row) -> Self {
+    pub(crate) fn from_row(r: &Row) -> Self {
         let role: String = r.get("role");
         Self {
             id: r.get("id"),

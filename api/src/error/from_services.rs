@@ -254,6 +254,12 @@ impl From<UserAdminError> for ApiError {
             UserAdminError::AdminNotDeleted => {
                 ApiError::new(ErrorCode::Conflict, "admins are deactivated, not deleted")
             }
+            UserAdminError::Rank => ApiError::new(ErrorCode::Forbidden, "this needs a super admin"),
+            UserAdminError::BadCursor => ApiError::new(
+                ErrorCode::InvalidParameter,
+                "`after` is not a cursor from this list",
+            )
+            .with_detail("parameter", "after"),
             UserAdminError::Hotspot(e) => e.into(),
             UserAdminError::Store(e) => e.into(),
         }

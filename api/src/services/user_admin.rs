@@ -1,16 +1,23 @@
-//! What admins do to a user's access: block, unblock, deactivate, activate,
-//! delete. Each change is one transaction (row lock, sessions revoked when
-//! access ends, audit entry, `NOTIFY`), so the worker enforces it on the
-//! router at once; deleting purges the router first, then the database.
+//! What admins do to people: find them, and change their access — block,
+//! unblock, deactivate, activate, delete. Each change is one transaction (row
+//! lock, sessions revoked when access ends, audit entry, `NOTIFY`), so the
+//! worker enforces it on the router at once; deleting purges the router
+//! first, then the database. An admin never acts on a super admin
+//! (docs/api-conventions.md, "Who may do what").
 
 use std::net::IpAddr;
 
-use shared_types::{Role, UserAccess};
+use shared_types::{Role, UserAccess, UserPage, UserRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    db::{self, audit::Entry, users::User},
+    db::{
+        self,
+        audit::Entry,
+        user_search::{Cursor, UserQuery},
+        users::{rfc3339, User},
+    },
     identity::Auth,
     services::{
         reconcile,
@@ -29,6 +36,13 @@ pub enum UserAdminError {
     OwnAccount,
     #[error("admins are deactivated, not deleted")]
     AdminNotDeleted,
+    /// The actor's role does not reach the target (an admin acting on a
+    /// super admin), or the action is a super admin's.
+    #[error("this needs a super admin")]
+    Rank,
+    /// The `after` cursor is not one this API gave out.
+    #[error("not a cursor from this list")]
+    BadCursor,
     #[error(transparent)]
     Hotspot(#[from] HotspotError),
     #[error(transparent)]
@@ -71,6 +85,68 @@ pub fn access_view(user: &User, now: OffsetDateTime) -> UserAccess {
     }
 }
 
+/// Whether `actor` may act on `target`: only a super admin acts on a super admin.
+fn reaches(actor: &Auth, target: &User) -> Result<(), UserAdminError> {
+    if target.role == Role::SuperAdmin && actor.role != Role::SuperAdmin {
+        return Err(UserAdminError::Rank);
+    }
+    Ok(())
+}
+
+/// One row of the admin's list.
+pub fn user_row(user: &User, now: OffsetDateTime) -> UserRow {
+    let facts = user.facts();
+    UserRow {
+        id: user.id.to_string().into(),
+        name: user.name.clone(),
+        phone: user.phone.clone(),
+        username: user.username.clone(),
+        role: user.role,
+        blok: user.blok.clone(),
+        kamar: user.kamar.clone(),
+        tamping_type: user.tamping_type.clone(),
+        approval: user.approval,
+        status: facts.status(now.unix_timestamp()),
+        quota_bytes: user.quota_bytes,
+        used_bytes: user.used_bytes,
+        remaining_bytes: facts.remaining_bytes().max(0),
+        unlimited: user.unlimited,
+        valid_until: user.valid_until.map(|t| rfc3339(t).into()),
+        router_id: user.router_id.map(|r| r.to_string().into()),
+        created_at: rfc3339(user.created_at).into(),
+    }
+}
+
+/// `GET /admin/users`: a page of people matching the search and filters, and
+/// how many match in all. `after` is the `next` of the previous page.
+pub async fn list_users(
+    state: &AppState,
+    query: &UserQuery,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<UserPage, UserAdminError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let cursor: Option<Cursor> = match after {
+        Some(a) => Some(
+            b64.decode(a)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .ok_or(UserAdminError::BadCursor)?,
+        ),
+        None => None,
+    };
+    let now = OffsetDateTime::now_utc();
+    let db = state.db.get().await?;
+    let (users, total, next) =
+        db::user_search::search(&db, query, cursor.as_ref(), limit, now).await?;
+    Ok(UserPage {
+        items: users.iter().map(|u| user_row(u, now)).collect(),
+        total,
+        next: next.map(|c| b64.encode(serde_json::to_vec(&c).unwrap_or_default())),
+    })
+}
+
 /// Applies an access change. Idempotent: repeating it changes nothing more.
 pub async fn change_access(
     state: &AppState,
@@ -84,9 +160,10 @@ pub async fn change_access(
     }
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    db::users::by_id_for_update(&tx, id)
+    let target = db::users::by_id_for_update(&tx, id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
+    reaches(admin, &target)?;
     let (blocked, reason, active): (Option<bool>, Option<&str>, Option<bool>) = match change {
         AccessChange::Block(r) => (Some(true), Some(r), None),
         AccessChange::Unblock => (Some(false), None, None),
@@ -129,6 +206,9 @@ pub async fn delete_user(
     id: Uuid,
     ip: IpAddr,
 ) -> Result<(), UserAdminError> {
+    if admin.role != Role::SuperAdmin {
+        return Err(UserAdminError::Rank);
+    }
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let user = db::users::by_id_for_update(&tx, id)

@@ -20,6 +20,8 @@ enum Access {
     Session,
     /// Admins and super admins; anonymous 401, other roles 403 `forbidden`.
     Admin,
+    /// Super admins only; anonymous 401, every other role (admins too) 403.
+    SuperAdmin,
     /// Needs a refresh cookie rather than a session (tested in login::sessions).
     RefreshCookie,
 }
@@ -54,11 +56,12 @@ const EXPECTED: &[(&str, Access)] = &[
     ("list_pending_registrations", Access::Admin),
     ("approve_registration", Access::Admin),
     ("reject_registration", Access::Admin),
+    ("list_users", Access::Admin),
     ("block_user", Access::Admin),
     ("unblock_user", Access::Admin),
     ("deactivate_user", Access::Admin),
     ("activate_user", Access::Admin),
-    ("delete_user", Access::Admin),
+    ("delete_user", Access::SuperAdmin),
     ("router_drift", Access::Admin),
     ("admin_list_packages", Access::Admin),
     ("create_package", Access::Admin),
@@ -217,7 +220,11 @@ async fn every_operation_answers_each_role_as_declared() {
             }
             let (status, env) = answer(req).await;
             let code = env["code"].as_str().unwrap_or_default();
-            let allowed = access == Access::Session || role.is_admin();
+            let allowed = match access {
+                Access::Session => true,
+                Access::SuperAdmin => *role == Role::SuperAdmin,
+                _ => role.is_admin(),
+            };
             if allowed {
                 assert!(
                     status != 401 && status != 403,

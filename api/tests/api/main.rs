@@ -4,6 +4,7 @@
 //! them elsewhere than the local defaults.
 
 mod access_matrix;
+mod admin;
 mod backup;
 mod browser;
 mod client_errors;

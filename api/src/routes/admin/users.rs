@@ -1,12 +1,19 @@
-//! `/admin/users`: what admins do to a person's access.
+//! `/admin/users`: finding people and what admins do to their access.
 
 use poem::web::Data;
-use poem_openapi::{param::Path, payload::Json, OpenApi};
-use shared_types::{BlockUser, Deleted, UserAccess};
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use shared_types::{
+    AccessStatus, Approval, BlockUser, Deleted, ErrorCode, Role, UserAccess, UserPage, UserSort,
+};
 use uuid::Uuid;
 
 use crate::{
-    error::ApiResult,
+    db::user_search::UserQuery,
+    error::{ApiError, ApiResult},
     http::{auth::AdminAuth, client_ip::ClientIp, valid::Valid},
     routes::ApiTags,
     services::user_admin::{self, AccessChange},
@@ -22,6 +29,80 @@ pub struct AdminUsersApi;
     tag = "ApiTags::AdminUsers"
 )]
 impl AdminUsersApi {
+    /// Find people: `q` is any part of a number in any form (`0812…`, `62812…`,
+    /// `+62812…`, `1234`) or of a name or username; filters narrow it down;
+    /// pages follow `next` (keyset, never skipping or repeating anyone) and
+    /// `total` counts every match.
+    #[oai(path = "/", method = "get", operation_id = "list_users")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        /// Search text (at most 64 characters).
+        q: Query<Option<String>>,
+        role: Query<Option<Role>>,
+        /// Access right now, by the one status rule.
+        status: Query<Option<AccessStatus>>,
+        approval: Query<Option<Approval>>,
+        router_id: Query<Option<Uuid>>,
+        blok: Query<Option<String>>,
+        kamar: Query<Option<String>>,
+        tamping_type: Query<Option<String>>,
+        /// `name` (default), `newest`, `most_used`.
+        sort: Query<Option<UserSort>>,
+        /// 1 … 100, default 25.
+        limit: Query<Option<i64>>,
+        /// The `next` of the previous page.
+        after: Query<Option<String>>,
+    ) -> ApiResult<Json<UserPage>> {
+        let limit = limit.0.unwrap_or(25);
+        if after.0.as_deref().is_some_and(|a| a.len() > 512) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                "`after` is not a cursor from this list",
+            )
+            .with_detail("parameter", "after"));
+        }
+        if !(1..=100).contains(&limit) {
+            return Err(
+                ApiError::new(ErrorCode::InvalidParameter, "limit must be 1..=100")
+                    .with_detail("parameter", "limit"),
+            );
+        }
+        for (name, text) in [
+            ("q", &q.0),
+            ("blok", &blok.0),
+            ("kamar", &kamar.0),
+            ("tamping_type", &tamping_type.0),
+        ] {
+            if text
+                .as_deref()
+                .is_some_and(|t| t.chars().count() > 64 || t.chars().any(char::is_control))
+            {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    format!("`{name}` must be at most 64 characters, without control characters"),
+                )
+                .with_detail("parameter", name));
+            }
+        }
+        let query = UserQuery {
+            q: q.0,
+            role: role.0,
+            status: status.0,
+            approval: approval.0,
+            router_id: router_id.0,
+            blok: blok.0,
+            kamar: kamar.0,
+            tamping_type: tamping_type.0,
+            sort: sort.0.unwrap_or_default(),
+        };
+        Ok(Json(
+            user_admin::list_users(&state, &query, after.0.as_deref(), limit).await?,
+        ))
+    }
+
     /// Block a user: the router account is disabled, live sessions kicked,
     /// bindings and MAC cookies removed within a second; API sessions end.
     #[oai(path = "/:id/block", method = "post", operation_id = "block_user")]
@@ -92,9 +173,10 @@ impl AdminUsersApi {
         ))
     }
 
-    /// Delete a resident, officer or staff member: everything of theirs is
-    /// removed from the router first, then from the database. A router that
-    /// cannot be reached gives `service_unavailable` and nothing is deleted.
+    /// Delete a resident, officer or staff member (super admins only):
+    /// everything of theirs is removed from the router first, then from the
+    /// database. A router that cannot be reached gives `service_unavailable`
+    /// and nothing is deleted.
     #[oai(path = "/:id", method = "delete", operation_id = "delete_user")]
     async fn delete(
         &self,
