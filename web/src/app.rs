@@ -7,7 +7,7 @@ use leptos_router::{
 use crate::{
     components::header::Header,
     pages::{
-        admin::{registrations::AdminHome, AdminArea},
+        admin::{people::AdminPeople, registrations::AdminHome, AdminArea},
         captive::CaptiveEntry,
         home::HomePage,
         not_found::NotFound,
@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(seg::STATUS) view=StatusPage/>
                     <ParentRoute path=StaticSegment(seg::ADMIN) view=AdminArea>
                         <Route path=StaticSegment("") view=AdminHome/>
+                        <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
                     </ParentRoute>
                 </Routes>
             </main>

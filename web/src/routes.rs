@@ -10,6 +10,7 @@ pub mod seg {
     pub const PAYMENT: &str = "bayar";
     pub const STATUS: &str = "status";
     pub const ADMIN: &str = "admin";
+    pub const ADMIN_PEOPLE: &str = "pengguna";
 }
 
 /// A page of the SPA.
@@ -31,6 +32,8 @@ pub enum Page {
     Status,
     /// `/admin`: the admin area (its own login for signed-out visitors).
     Admin,
+    /// `/admin/pengguna`: finding people.
+    AdminPeople,
 }
 
 impl Page {
@@ -45,12 +48,13 @@ impl Page {
             Page::Payment(order_id) => format!("/{}/{order_id}", seg::PAYMENT),
             Page::Status => one(seg::STATUS),
             Page::Admin => one(seg::ADMIN),
+            Page::AdminPeople => format!("/{}/{}", seg::ADMIN, seg::ADMIN_PEOPLE),
         }
     }
 
     /// Pages that show the login form themselves when nobody is signed in.
     pub fn shows_login(path: &str) -> bool {
-        [Page::Home, Page::Captive, Page::Admin]
+        [Page::Home, Page::Captive, Page::Admin, Page::AdminPeople]
             .iter()
             .any(|p| p.path() == path)
     }

@@ -427,6 +427,36 @@ async fn an_expired_access_token_is_refreshed_and_an_ended_session_goes_back_to_
 }
 
 #[tokio::test]
+async fn an_admin_finds_a_resident_by_typing_part_of_the_number() {
+    let s = Stack::start().await;
+    s.w.create_admin(None).await;
+    s.w.resident(PHONE).await; // +6281234567890, "Budi"
+    s.w.resident("+6285799990000").await;
+    let b = Browser::start().await;
+    b.goto(&s.url("/admin/pengguna")).await;
+    b.type_into("#username", "kepala").await;
+    b.type_into("#password", "kata-sandi-panjang").await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text("#people-total", "3 orang").await;
+    b.type_into("#people-search", "1234").await;
+    b.wait_text("#people-total", "1 orang").await;
+    let list = b.wait_text("#people", LOCAL).await;
+    assert!(list.contains("Budi") && list.contains("Aktif"), "{list}");
+    assert!(!list.contains("085799990000"), "{list}");
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true
+    );
+    // Artifact: the users list at phone size.
+    let png = b.screenshot().await;
+    let dir = repo_root().join(".local").join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("admin-people-360x740.png"), &png).unwrap();
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
     let s = Stack::start().await;
     s.w.create_admin(None).await;

@@ -2,9 +2,9 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    BlockUser, Deleted, LoginResult, OtpRequested, PackageInput, PackageRemoved, PackageView,
-    PasswordLogin, PurchaseStatus, Registration, RejectRegistration, RouterDrift,
-    TransactionDetail, TransactionList, UnlockRequest, UserAccess,
+    AccessStatus, BlockUser, Deleted, LoginResult, OtpRequested, PackageInput, PackageRemoved,
+    PackageView, PasswordLogin, PurchaseStatus, Registration, RejectRegistration, RouterDrift,
+    TransactionDetail, TransactionList, UnlockRequest, UserAccess, UserPage,
 };
 
 use super::transport::{ApiError, Call};
@@ -150,4 +150,23 @@ pub async fn transaction(order_id: &str) -> Result<TransactionDetail, ApiError> 
 pub async fn recheck_transaction(order_id: &str) -> Result<TransactionDetail, ApiError> {
     let path = format!("/admin/purchases/{order_id}/recheck");
     Call::post(&path).fetch().await
+}
+
+/// `GET /admin/users`: a page of people matching the search and filters.
+pub async fn find_users(
+    q: &str,
+    status: Option<AccessStatus>,
+    after: Option<&str>,
+) -> Result<UserPage, ApiError> {
+    let mut call = Call::get("/admin/users").query("limit", 25);
+    if !q.trim().is_empty() {
+        call = call.query("q", q.trim());
+    }
+    if let Some(s) = status {
+        call = call.query("status", s.as_str());
+    }
+    if let Some(a) = after {
+        call = call.query("after", a);
+    }
+    call.fetch().await
 }

@@ -4,6 +4,7 @@
 //! again — the guard only decides what to show.
 
 pub mod login;
+pub mod people;
 pub mod registrations;
 
 use leptos::prelude::*;
@@ -34,6 +35,10 @@ pub fn AdminArea() -> impl IntoView {
                         <span class="muted">{a.user.name.clone()}</span>
                         <button type="button" id="admin-logout" on:click=sign_out>{t!(lang, admin::SIGN_OUT)}</button>
                     </span>
+                </nav>
+                <nav class="row admin-tabs">
+                    <a href=Page::Admin.path() id="nav-registrations">{t!(lang, admin::REGISTRATIONS)}</a>
+                    <a href=Page::AdminPeople.path() id="nav-people">{t!(lang, admin::PEOPLE)}</a>
                 </nav>
                 <Outlet/>
             }.into_any(),
