@@ -118,15 +118,7 @@ mod tests {
     #[test]
     fn every_status_has_a_managed_list() {
         let all = all_lists("gb-");
-        for s in [
-            AccessStatus::Active,
-            AccessStatus::Unlimited,
-            AccessStatus::Fup,
-            AccessStatus::Exhausted,
-            AccessStatus::Expired,
-            AccessStatus::Blocked,
-            AccessStatus::Inactive,
-        ] {
+        for s in AccessStatus::ALL {
             assert!(all.contains(&list_for("gb-", s)), "{s:?}");
         }
         assert_eq!(list_for("gb-", AccessStatus::Inactive), "gb-blocked");

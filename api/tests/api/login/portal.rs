@@ -101,18 +101,23 @@ async fn usage_history_has_every_day_in_the_facility_time_zone() {
     w.stop().await;
 }
 
-#[tokio::test]
-async fn a_fresh_browser_link_opens_the_same_account_once() {
-    let w = World::start(|_| {}).await;
-    let resident = w.logged_in_resident(5_368_709_120).await;
-    let c = &resident.cookies;
-    let link: Value = authed(&w.app, reqwest::Method::POST, "/api/v1/me/browser-link", c)
+/// `POST /me/browser-link` for the session in `c`.
+async fn browser_link(w: &World, c: &Cookies) -> Value {
+    authed(&w.app, reqwest::Method::POST, "/api/v1/me/browser-link", c)
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_fresh_browser_link_opens_the_same_account_once() {
+    let w = World::start(|_| {}).await;
+    let resident = w.logged_in_resident(5_368_709_120).await;
+    let c = &resident.cookies;
+    let link = browser_link(&w, c).await;
     let url = link["url"].as_str().unwrap();
     let token = url.split("#token=").nth(1).expect("a token fragment");
     assert!(url.starts_with("http://portal.test/buka#token="), "{url}");
@@ -148,13 +153,7 @@ async fn a_fresh_browser_link_opens_the_same_account_once() {
         302
     );
     assert_eq!(w.confirm_current(c).await.status(), 200);
-    let link: Value = authed(&w.app, reqwest::Method::POST, "/api/v1/me/browser-link", c)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let link = browser_link(&w, c).await;
     let token = link["url"]
         .as_str()
         .unwrap()
