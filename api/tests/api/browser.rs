@@ -427,6 +427,64 @@ async fn an_expired_access_token_is_refreshed_and_an_ended_session_goes_back_to_
 }
 
 #[tokio::test]
+async fn a_locked_admin_signs_in_with_a_code_from_whatsapp() {
+    let s = Stack::start().await;
+    s.w.create_admin(Some("+6281355550001")).await;
+    let b = Browser::start().await;
+    b.goto(&s.url("/admin")).await;
+    b.type_into("#username", "kepala").await;
+    let max = s.w.app.state.settings.session.max_password_failures;
+    let failures = s.w.app.state.kv.key("login:fail:kepala");
+    for i in 1..=max {
+        b.js("document.getElementById('password').value = ''; return null")
+            .await;
+        b.type_into("#password", "tebakan-salah").await;
+        b.click("#admin-login button[type=submit]").await;
+        // Each wrong password is counted before the next one is typed.
+        b.until("the wrong password counted", 10, || async {
+            use fred::interfaces::KeysInterface;
+            let n: Option<u64> = s.w.app.state.kv.pool().next().get(&failures).await.unwrap();
+            (n == Some(i)).then_some(())
+        })
+        .await;
+    }
+    b.wait_text("#admin-login-error", "salah").await;
+    // Locked: the right password alone is refused, and the page offers the code.
+    b.js("document.getElementById('password').value = ''; return null")
+        .await;
+    b.type_into("#password", "kata-sandi-panjang").await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text("#admin-login-error", "dikunci").await;
+    b.click("#send-unlock").await;
+    b.wait_for("#unlock-code").await;
+    let sent =
+        s.w.sb
+            .fakes
+            .fonnte
+            .at_least(Some("6281355550001"), 1, std::time::Duration::from_secs(10))
+            .await;
+    let code: String = sent[0]
+        .message
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true
+    );
+    let png = b.screenshot().await;
+    let dir = repo_root().join(".local").join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("admin-locked-360x740.png"), &png).unwrap();
+    b.type_into("#unlock-code", &code).await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text(".admin-nav", "Kepala Admin").await;
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn an_admin_finds_a_resident_by_typing_part_of_the_number() {
     let s = Stack::start().await;
     s.w.create_admin(None).await;
