@@ -14,6 +14,9 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = 100)] max_length: u32,
+    /// The on-screen keyboard to show (`numeric` for codes).
+    #[prop(default = "text")]
+    inputmode: &'static str,
     #[prop(optional)] error: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let lang = ctx().lang;
@@ -21,7 +24,7 @@ pub fn Field(
     view! {
         <div class="stack field">
             <label for=id>{t!(lang, label)}</label>
-            <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required
+            <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required inputmode=inputmode
                 aria-describedby=error_id.clone()
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             <p id=error_id class="status-bad field-error" role="alert">{move || error.and_then(|e| e.get())}</p>

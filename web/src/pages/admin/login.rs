@@ -92,7 +92,7 @@ pub fn AdminLogin() -> impl IntoView {
                 {move || (locked.get() && code_sent.get()).then(|| view! {
                     <p class="muted" id="unlock-sent">{t!(lang, admin::UNLOCK_CODE_SENT)}</p>
                     <Field id="unlock-code" label=admin::UNLOCK_CODE value=code
-                        autocomplete="one-time-code" max_length=6/>
+                        autocomplete="one-time-code" max_length=6 inputmode="numeric"/>
                 })}
                 <button class="primary" type="submit" disabled=move || busy.get()>
                     {t!(lang, admin::SIGN_IN)}
