@@ -36,6 +36,22 @@ fn allowed(c: char) -> bool {
     !c.is_control() || matches!(c, '\t' | '\n' | '\r')
 }
 
+/// A free-text query parameter: at most `max` characters, none of them a
+/// control character (a query value is one line, so tab and line breaks are
+/// refused too). 400 `invalid_parameter` naming the parameter.
+pub fn query_text(name: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
+    match value {
+        Some(t) if t.chars().count() > max || t.chars().any(char::is_control) => {
+            Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("`{name}` must be at most {max} characters, without control characters"),
+            )
+            .with_detail("parameter", name.to_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Trims every string of `value` (except [`VERBATIM`] fields) and lists the
 /// fields (dotted paths) whose text holds characters that are not [`allowed`].
 fn clean(value: &mut Value, path: &str, refused: &mut Vec<String>) {

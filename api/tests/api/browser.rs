@@ -160,6 +160,24 @@ fn png_size(png: &[u8]) -> (u32, u32) {
     (be(16), be(20))
 }
 
+/// Nothing on the page is wider than the window.
+async fn assert_fits_the_screen(b: &Browser) {
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true
+    );
+}
+
+/// Keeps a screenshot under `.local/artifacts/`.
+fn save_artifact(png: &[u8], name: &str) {
+    let dir = repo_root().join(".local").join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = dir.join(name);
+    std::fs::write(&shot, png).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+}
+
 #[tokio::test]
 async fn captive_login_posts_the_hidden_form_to_the_router_and_the_dashboard_shows_the_quota() {
     let s = Stack::start().await;
@@ -193,17 +211,9 @@ async fn captive_login_posts_the_hidden_form_to_the_router_and_the_dashboard_sho
     .await;
     let png = b.screenshot().await;
     assert_eq!(png_size(&png), (VIEWPORT.0 * 2, VIEWPORT.1 * 2));
-    let dir = repo_root().join(".local").join("artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    let shot = dir.join("captive-phone-360x740.png");
-    std::fs::write(&shot, &png).unwrap();
-    eprintln!("screenshot: {}", shot.display());
+    save_artifact(&png, "captive-phone-360x740.png");
     // Nothing is wider than the phone.
-    assert_eq!(
-        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
-            .await,
-        true
-    );
+    assert_fits_the_screen(&b).await;
 
     assert!(active_users(&s.w).await.is_empty());
     s.log_in(&b).await;
@@ -469,15 +479,8 @@ async fn a_locked_admin_signs_in_with_a_code_from_whatsapp() {
         .find(|w| w.len() == 6)
         .unwrap()
         .to_owned();
-    assert_eq!(
-        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
-            .await,
-        true
-    );
-    let png = b.screenshot().await;
-    let dir = repo_root().join(".local").join("artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("admin-locked-360x740.png"), &png).unwrap();
+    assert_fits_the_screen(&b).await;
+    save_artifact(&b.screenshot().await, "admin-locked-360x740.png");
     b.type_into("#unlock-code", &code).await;
     b.click("#admin-login button[type=submit]").await;
     b.wait_text(".admin-nav", "Kepala Admin").await;
@@ -501,16 +504,9 @@ async fn an_admin_finds_a_resident_by_typing_part_of_the_number() {
     let list = b.wait_text("#people", LOCAL).await;
     assert!(list.contains("Budi") && list.contains("Aktif"), "{list}");
     assert!(!list.contains("085799990000"), "{list}");
-    assert_eq!(
-        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
-            .await,
-        true
-    );
+    assert_fits_the_screen(&b).await;
     // Artifact: the users list at phone size.
-    let png = b.screenshot().await;
-    let dir = repo_root().join(".local").join("artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("admin-people-360x740.png"), &png).unwrap();
+    save_artifact(&b.screenshot().await, "admin-people-360x740.png");
     s.stop().await;
 }
 
@@ -544,11 +540,7 @@ async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
     b.wait_text(".admin-nav", "Kepala Admin").await;
     b.wait_text("#registrations", LOCAL).await;
     b.wait_text("#registrations", "Warga binaan").await;
-    assert_eq!(
-        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
-            .await,
-        true
-    );
+    assert_fits_the_screen(&b).await;
     b.click(&format!("li[data-registration='{PHONE}'] button.primary"))
         .await;
     b.wait_text("#registrations", "Tidak ada pendaftaran").await;

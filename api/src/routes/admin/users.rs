@@ -14,7 +14,11 @@ use uuid::Uuid;
 use crate::{
     db::user_search::UserQuery,
     error::{ApiError, ApiResult},
-    http::{auth::AdminAuth, client_ip::ClientIp, valid::Valid},
+    http::{
+        auth::AdminAuth,
+        client_ip::ClientIp,
+        valid::{self, Valid},
+    },
     routes::ApiTags,
     services::user_admin::{self, AccessChange},
     state::AppState,
@@ -76,16 +80,7 @@ impl AdminUsersApi {
             ("kamar", &kamar.0),
             ("tamping_type", &tamping_type.0),
         ] {
-            if text
-                .as_deref()
-                .is_some_and(|t| t.chars().count() > 64 || t.chars().any(char::is_control))
-            {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidParameter,
-                    format!("`{name}` must be at most 64 characters, without control characters"),
-                )
-                .with_detail("parameter", name));
-            }
+            valid::query_text(name, text.as_deref(), 64)?;
         }
         let query = UserQuery {
             q: q.0,
