@@ -120,6 +120,9 @@ pub struct RouterSettings {
     pub command_timeout_ms: u64,
     /// API sessions kept per router (routers allow 20 in total).
     pub pool_size: usize,
+    /// How long admins' "online now" and person views share one read of a
+    /// router's live sessions.
+    pub live_read_seconds: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -34,6 +34,8 @@ pub struct AppState {
     pub midtrans: MidtransClient,
     pub sealer: Sealer,
     pub routers: Routers,
+    /// Shared reads of the routers' live sessions (admin views).
+    pub live: crate::services::live::LiveCache,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             crate::crypto::decoy_hash();
         });
         Ok(Self {
+            live: Default::default(),
             routers: Routers::new(sealer.clone(), settings.routers.clone()),
             sealer,
             fonnte: FonnteClient::new(http.clone(), &settings.fonnte),

@@ -126,6 +126,50 @@ impl AccessFacts {
     }
 }
 
+/// Which rule of the status resolution decided a user's status: what an admin
+/// reads as "why" next to the status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum AccessRule {
+    /// An admin blocked the account (`blocked_reason` says why).
+    BlockedByAdmin,
+    /// The registration waits for review or was rejected.
+    NotApproved,
+    /// An admin deactivated the account.
+    Deactivated,
+    /// `valid_until` has passed.
+    ValidityEnded,
+    /// Unlimited for good (admin flag).
+    UnlimitedByAdmin,
+    /// Unlimited until `unlimited_until` (an unlimited package or an adjustment).
+    UnlimitedUntil,
+    /// Everything bought or granted has been used.
+    QuotaUsedUp,
+    /// What is left is at or under the FUP threshold.
+    UnderFupThreshold,
+    /// Quota left, above the FUP threshold, within validity.
+    QuotaLeft,
+}
+
+impl AccessFacts {
+    /// The rule that decided [`AccessFacts::status`] at `now` (same order).
+    pub fn rule(&self, now: i64) -> AccessRule {
+        match self.status(now) {
+            AccessStatus::Blocked => AccessRule::BlockedByAdmin,
+            AccessStatus::Inactive if !self.approved => AccessRule::NotApproved,
+            AccessStatus::Inactive => AccessRule::Deactivated,
+            AccessStatus::Expired => AccessRule::ValidityEnded,
+            AccessStatus::Unlimited if self.unlimited => AccessRule::UnlimitedByAdmin,
+            AccessStatus::Unlimited => AccessRule::UnlimitedUntil,
+            AccessStatus::Exhausted => AccessRule::QuotaUsedUp,
+            AccessStatus::Fup => AccessRule::UnderFupThreshold,
+            AccessStatus::Active => AccessRule::QuotaLeft,
+        }
+    }
+}
+
 /// The default FUP threshold for a package of `package_bytes`: 20 % of it, at most 3 GiB.
 pub fn default_fup_threshold(package_bytes: i64) -> i64 {
     fup_threshold(package_bytes, 20, 3 * GIB)
@@ -225,6 +269,74 @@ mod tests {
         assert_eq!(f.status(now), AccessStatus::Active);
         assert!(AccessStatus::Fup.allows_access());
         assert!(!AccessStatus::Exhausted.allows_access());
+    }
+
+    #[test]
+    fn the_rule_names_why_each_status_was_decided() {
+        let now = 500;
+        let cases = [
+            (facts(), AccessRule::QuotaLeft),
+            (
+                AccessFacts {
+                    used_bytes: 9 * GIB,
+                    ..facts()
+                },
+                AccessRule::UnderFupThreshold,
+            ),
+            (
+                AccessFacts {
+                    used_bytes: 10 * GIB,
+                    ..facts()
+                },
+                AccessRule::QuotaUsedUp,
+            ),
+            (
+                AccessFacts {
+                    unlimited: true,
+                    ..facts()
+                },
+                AccessRule::UnlimitedByAdmin,
+            ),
+            (
+                AccessFacts {
+                    unlimited_until: Some(600),
+                    ..facts()
+                },
+                AccessRule::UnlimitedUntil,
+            ),
+            (
+                AccessFacts {
+                    valid_until: Some(400),
+                    ..facts()
+                },
+                AccessRule::ValidityEnded,
+            ),
+            (
+                AccessFacts {
+                    approved: false,
+                    ..facts()
+                },
+                AccessRule::NotApproved,
+            ),
+            (
+                AccessFacts {
+                    active: false,
+                    ..facts()
+                },
+                AccessRule::Deactivated,
+            ),
+            (
+                AccessFacts {
+                    blocked: true,
+                    active: false,
+                    ..facts()
+                },
+                AccessRule::BlockedByAdmin,
+            ),
+        ];
+        for (f, rule) in cases {
+            assert_eq!(f.rule(now), rule, "{f:?}");
+        }
     }
 
     #[test]

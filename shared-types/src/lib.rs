@@ -6,6 +6,8 @@
 //! the server documents is the JSON the SPA decodes.
 
 pub mod access;
+pub mod admin_actions;
+pub mod audit;
 pub mod captive;
 pub mod client_errors;
 pub mod devices;
@@ -18,10 +20,15 @@ pub mod payments;
 pub mod phone;
 pub mod portal;
 pub mod registration;
+pub mod user_detail;
 pub mod user_list;
 pub mod users;
 
-pub use access::{AccessFacts, AccessStatus};
+pub use access::{AccessFacts, AccessRule, AccessStatus};
+pub use admin_actions::{
+    Adjusted, KickSession, Kicked, PasswordReset, ProfileEdit, QuotaAdjustment,
+};
+pub use audit::{AuditEntry, AuditPage};
 pub use captive::CaptiveInfo;
 pub use client_errors::{ClientErrorReceipt, NewClientError};
 pub use devices::*;
@@ -37,5 +44,8 @@ pub use payments::{
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
 pub use registration::*;
+pub use user_detail::{
+    LedgerEntry, LiveSession, LiveSessions, OnlineNow, OnlineRouter, UserDetail,
+};
 pub use user_list::{UserPage, UserRow, UserSort};
 pub use users::*;

@@ -304,6 +304,37 @@ pub async fn delete_unseen_for_days(
         .collect())
 }
 
+/// The owners of these MACs: MAC → (user id, name, hotspot account name).
+pub async fn owners_with_names(
+    db: &impl GenericClient,
+    macs: &[String],
+) -> Result<HashMap<String, (Uuid, String, Option<String>)>, tokio_postgres::Error> {
+    if macs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = db
+        .query(
+            &format!(
+                "select d.mac, {} from devices d join users u on u.id = d.user_id
+                 where d.mac = any($1)",
+                super::users::COLUMNS
+                    .split(", ")
+                    .map(|c| format!("u.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &[&macs],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let u = super::users::User::from_row(r);
+            (r.get(0), (u.id, u.name.clone(), u.hotspot_username()))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

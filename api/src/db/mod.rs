@@ -6,6 +6,7 @@ pub mod backup;
 pub mod client_errors;
 pub mod cycles;
 pub mod devices;
+pub mod ledger;
 pub mod packages;
 pub mod payments;
 pub mod routers;

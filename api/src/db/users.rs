@@ -501,3 +501,108 @@ pub async fn upsert_demo_resident(
         .await?;
     Ok((row.get(0), row.get(1)))
 }
+
+/// Quota and validity after an admin's adjustment (absolute values, computed
+/// under the row lock).
+pub struct Adjusted {
+    pub quota_bytes: i64,
+    pub valid_until: Option<OffsetDateTime>,
+    pub unlimited_until: Option<OffsetDateTime>,
+}
+
+pub async fn apply_adjustment(
+    db: &impl GenericClient,
+    id: Uuid,
+    a: &Adjusted,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update users set quota_bytes = $2, valid_until = $3, unlimited_until = $4,
+                updated_at = now()
+         where id = $1",
+        &[&id, &a.quota_bytes, &a.valid_until, &a.unlimited_until],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The profile fields an admin edits.
+pub struct Profile<'a> {
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub role: Role,
+    pub blok: Option<&'a str>,
+    pub kamar: Option<&'a str>,
+    pub tamping_type: Option<&'a str>,
+}
+
+pub async fn update_profile(
+    db: &impl GenericClient,
+    id: Uuid,
+    p: &Profile<'_>,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update users set name = $2, phone = $3, role = $4, blok = $5, kamar = $6,
+                tamping_type = $7, updated_at = now()
+         where id = $1",
+        &[
+            &id,
+            &p.name,
+            &p.phone,
+            &p.role.as_str(),
+            &p.blok,
+            &p.kamar,
+            &p.tamping_type,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Replaces the sealed hotspot password.
+pub async fn set_hotspot_password(
+    db: &impl GenericClient,
+    id: Uuid,
+    sealed: &str,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update users set hotspot_password_sealed = $2, updated_at = now() where id = $1",
+        &[&id, &sealed],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Why a registration was rejected.
+pub async fn reject_reason(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    Ok(db
+        .query_opt("select reject_reason from users where id = $1", &[&id])
+        .await?
+        .and_then(|r| r.get(0)))
+}
+
+/// Users by hotspot account name (`08…` local numbers or usernames), for
+/// naming live sessions: `(id, name, hotspot name)`.
+pub async fn by_hotspot_names(
+    db: &impl GenericClient,
+    names: &[String],
+) -> Result<Vec<(Uuid, String, String)>, tokio_postgres::Error> {
+    let phones: Vec<String> = names
+        .iter()
+        .filter_map(|n| shared_types::phone::normalize_id_mobile(n).ok())
+        .map(String::from)
+        .collect();
+    let rows = db
+        .query(
+            &format!("select {COLUMNS} from users where phone = any($1) or username = any($2)"),
+            &[&phones, &names],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(User::from_row)
+        .filter_map(|u| Some((u.id, u.name.clone(), u.hotspot_username()?)))
+        .collect())
+}

@@ -260,6 +260,31 @@ impl From<UserAdminError> for ApiError {
                 "`after` is not a cursor from this list",
             )
             .with_detail("parameter", "after"),
+            UserAdminError::Field(field, code, message) => {
+                ApiError::new(ErrorCode::ValidationFailed, message)
+                    .with_detail("fields", serde_json::json!({ field: [code] }))
+            }
+            UserAdminError::PhoneTaken => ApiError::new(
+                ErrorCode::AlreadyRegistered,
+                "another account has this number",
+            )
+            .with_detail("fields", serde_json::json!({ "phone": ["taken"] })),
+            UserAdminError::KeyReused => ApiError::new(
+                ErrorCode::Conflict,
+                "this idempotency key was used for a different adjustment",
+            )
+            .with_detail(
+                "fields",
+                serde_json::json!({ "idempotency_key": ["reused"] }),
+            ),
+            UserAdminError::NoSuchSession => {
+                ApiError::new(ErrorCode::NotFound, "no such live session of this person")
+            }
+            UserAdminError::BypassSession => ApiError::new(
+                ErrorCode::Conflict,
+                "a bypassed device has no login to end: forget the device instead",
+            ),
+            UserAdminError::Device(e) => e.into(),
             UserAdminError::Hotspot(e) => e.into(),
             UserAdminError::Store(e) => e.into(),
         }

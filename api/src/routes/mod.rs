@@ -53,6 +53,8 @@ pub enum ApiTags {
     AdminPackages,
     /// Transactions.
     AdminTransactions,
+    /// Who is online now, and the audit log.
+    AdminActivity,
 }
 
 /// Title of the published contract.
@@ -90,6 +92,8 @@ api_groups!(
         admin::auth::AdminAuthApi,
         admin::registrations::AdminRegistrationsApi,
         admin::users::AdminUsersApi,
+        admin::person::AdminPersonApi,
+        admin::activity::AdminActivityApi,
         admin::routers::AdminRoutersApi,
         admin::packages::AdminPackagesApi,
         admin::transactions::AdminTransactionsApi,

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    db::{self, audit::Entry},
+    db::{self, audit::Entry, users::User},
     identity::Auth,
     services::{
         device_proof::{self, Proof, ProvenBy},
@@ -68,26 +68,32 @@ pub async fn rename_device(
         .ok_or(DeviceError::NotFound)
 }
 
-/// Forgets a device: its bypass binding goes, its sessions on the router are kicked.
+/// Forgets one of the caller's own devices.
 pub async fn delete_device(state: &AppState, auth: &Auth, id: Uuid) -> Result<(), DeviceError> {
+    let user = me_user(state, auth).await?;
+    let entry = Entry::user(auth.user_id, "device.delete").target("device", id);
+    forget_device(state, &user, id, entry).await
+}
+
+/// Forgets a device of `user`: the row goes (audited with `entry`, the MAC
+/// added), then its bypass binding and its live sessions on the router.
+pub async fn forget_device(
+    state: &AppState,
+    user: &User,
+    id: Uuid,
+    entry: Entry,
+) -> Result<(), DeviceError> {
     let removed = {
         let mut db = state.db.get().await?;
         let tx = db.transaction().await?;
-        let removed = db::devices::delete(&tx, auth.user_id, id)
+        let removed = db::devices::delete(&tx, user.id, id)
             .await?
             .ok_or(DeviceError::NotFound)?;
-        db::audit::record(
-            &tx,
-            &Entry::user(auth.user_id, "device.delete")
-                .target("device", id)
-                .detail("mac", removed.mac.clone()),
-        )
-        .await?;
+        db::audit::record(&tx, &entry.detail("mac", removed.mac.clone())).await?;
         tx.commit().await?;
         removed
     };
-    let user = me_user(state, auth).await?;
-    let (_, client) = router_account::session_for(state, &user).await?;
+    let (_, client) = router_account::session_for(state, user).await?;
     router_account::remove_binding(&client, &removed.mac).await?;
     let sessions: Vec<_> = routeros::menus::list::<routeros::menus::Active>(
         client.api(),

@@ -5,6 +5,7 @@ use shared_types::{
     access::format_bytes, BrowserLink, StatusView, UsageDay, UsageHistory, UserView,
 };
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use crate::{
     db::{self, users::User},
@@ -48,20 +49,25 @@ pub async fn my_usage(state: &AppState, auth: &Auth, days: u32) -> Result<UsageH
     if !(1..=90).contains(&days) {
         return Err(MeError::BadDays);
     }
+    Ok(usage_history(state, auth.user_id, days as i32).await?)
+}
+
+/// A person's daily usage for the last `days` days (facility time zone),
+/// days without traffic as 0: the resident's chart and the admin's view.
+pub async fn usage_history(
+    state: &AppState,
+    user: Uuid,
+    days: i32,
+) -> Result<UsageHistory, StoreError> {
     let db = state.db.get().await?;
-    let days: Vec<UsageDay> = db::usage::daily(
-        &db,
-        auth.user_id,
-        days as i32,
-        &state.settings.worker.time_zone,
-    )
-    .await?
-    .into_iter()
-    .map(|(day, bytes)| UsageDay {
-        day: day.into(),
-        bytes,
-    })
-    .collect();
+    let days: Vec<UsageDay> = db::usage::daily(&db, user, days, &state.settings.worker.time_zone)
+        .await?
+        .into_iter()
+        .map(|(day, bytes)| UsageDay {
+            day: day.into(),
+            bytes,
+        })
+        .collect();
     let total_bytes = days.iter().map(|d| d.bytes).sum();
     Ok(UsageHistory {
         days,

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod drift;
 pub mod health;
 pub mod hotspot;
+pub mod live;
 pub mod login;
 pub mod me;
 pub mod otp;
@@ -20,6 +21,8 @@ pub mod registration;
 pub mod router_account;
 pub mod sessions;
 pub mod user_admin;
+pub mod user_changes;
+pub mod user_detail;
 
 /// PostgreSQL or Redis failed underneath a service: never the caller's fault.
 #[derive(Debug, thiserror::Error)]

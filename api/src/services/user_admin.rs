@@ -43,6 +43,23 @@ pub enum UserAdminError {
     /// The `after` cursor is not one this API gave out.
     #[error("not a cursor from this list")]
     BadCursor,
+    /// A field of the request does not fit this person (`field`, stable `code`).
+    #[error("{2}")]
+    Field(&'static str, &'static str, String),
+    /// Another account has this number.
+    #[error("another account has this number")]
+    PhoneTaken,
+    /// The idempotency key was used before for a different adjustment.
+    #[error("this idempotency key was used for a different adjustment")]
+    KeyReused,
+    /// The router shows no such session of this person.
+    #[error("no such live session")]
+    NoSuchSession,
+    /// A bypassed device has no login to end; forget the device instead.
+    #[error("a bypassed device is ended by forgetting it")]
+    BypassSession,
+    #[error(transparent)]
+    Device(#[from] crate::services::devices::DeviceError),
     #[error(transparent)]
     Hotspot(#[from] HotspotError),
     #[error(transparent)]
@@ -86,7 +103,7 @@ pub fn access_view(user: &User, now: OffsetDateTime) -> UserAccess {
 }
 
 /// Whether `actor` may act on `target`: only a super admin acts on a super admin.
-fn reaches(actor: &Auth, target: &User) -> Result<(), UserAdminError> {
+pub(crate) fn reaches(actor: &Auth, target: &User) -> Result<(), UserAdminError> {
     if target.role == Role::SuperAdmin && actor.role != Role::SuperAdmin {
         return Err(UserAdminError::Rank);
     }

@@ -62,6 +62,14 @@ const EXPECTED: &[(&str, Access)] = &[
     ("deactivate_user", Access::Admin),
     ("activate_user", Access::Admin),
     ("delete_user", Access::SuperAdmin),
+    ("get_user", Access::Admin),
+    ("edit_user_profile", Access::Admin),
+    ("adjust_user_quota", Access::Admin),
+    ("reset_user_hotspot_password", Access::Admin),
+    ("kick_user_session", Access::Admin),
+    ("forget_user_device", Access::Admin),
+    ("online_now", Access::Admin),
+    ("list_audit", Access::Admin),
     ("router_drift", Access::Admin),
     ("admin_list_packages", Access::Admin),
     ("create_package", Access::Admin),
@@ -80,7 +88,8 @@ fn operations() -> BTreeMap<String, (reqwest::Method, String)> {
         for (method, op) in methods.as_object().unwrap() {
             let concrete = path
                 .replace("{order_id}", "GB-20260101-NOPE000000")
-                .replace("{id}", &Uuid::now_v7().to_string());
+                .replace("{id}", &Uuid::now_v7().to_string())
+                .replace("{device_id}", &Uuid::now_v7().to_string());
             let method = method.to_uppercase().parse().unwrap();
             let id = op["operationId"].as_str().unwrap().to_owned();
             out.insert(id, (method, format!("/api/v1{concrete}")));

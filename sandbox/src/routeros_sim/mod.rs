@@ -153,7 +153,18 @@ impl Router {
 
     /// Executes one API command (already logged in) and returns its untagged replies.
     pub async fn execute(&self, s: &Sentence) -> Replies {
-        self.with_state(|state| dispatch(state, s)).await
+        self.with_state(|state| {
+            let word = s.command().unwrap_or_default().to_owned();
+            *state.commands.entry(word).or_default() += 1;
+            dispatch(state, s)
+        })
+        .await
+    }
+
+    /// How many times a command (`/ip/hotspot/active/print`) was run since start.
+    pub async fn command_count(&self, word: &str) -> u64 {
+        self.with_state(|s| s.commands.get(word).copied().unwrap_or(0))
+            .await
     }
 
     pub async fn attach_device(&self, mac: &str, ip: &str, host_name: &str) {

@@ -61,6 +61,8 @@ pub struct State {
     /// The ground truth a test compares accounting with; a reboot keeps it.
     pub delivered: BTreeMap<String, u64>,
     pub changes: Vec<Change>,
+    /// How many times each command word ran (what a test reads to count router reads).
+    pub commands: BTreeMap<String, u64>,
     rng: u64,
 }
 
@@ -95,6 +97,7 @@ impl State {
             events: Vec::new(),
             delivered: BTreeMap::new(),
             changes: Vec::new(),
+            commands: BTreeMap::new(),
             rng: seed | 1,
         };
         for s in SPECS {

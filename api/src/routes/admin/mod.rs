@@ -1,8 +1,10 @@
 //! The admin dashboard's API: one group per resource, each under
 //! `/admin/<resource>` with the `Admin` tag and its own.
 
+pub mod activity;
 pub mod auth;
 pub mod packages;
+pub mod person;
 pub mod registrations;
 pub mod routers;
 pub mod transactions;

@@ -23,7 +23,10 @@ pub struct AdminTransactionsApi;
 
 /// A day filter the database can work with (PostgreSQL dates end at 4713 BC,
 /// and the facility's day boundaries are computed from it).
-fn day_in_range(name: &str, day: Option<time::Date>) -> Result<Option<time::Date>, ApiError> {
+pub(crate) fn day_in_range(
+    name: &str,
+    day: Option<time::Date>,
+) -> Result<Option<time::Date>, ApiError> {
     let ok = |d: &time::Date| (1970..=9999).contains(&d.year());
     match day {
         Some(d) if !ok(&d) => Err(ApiError::new(

@@ -7,7 +7,7 @@ use poem_openapi::{
     OpenApi,
 };
 use shared_types::{
-    AccessStatus, Approval, BlockUser, Deleted, ErrorCode, Role, UserAccess, UserPage, UserSort,
+    AccessStatus, Approval, BlockUser, ErrorCode, Role, UserAccess, UserPage, UserSort,
 };
 use uuid::Uuid;
 
@@ -166,23 +166,5 @@ impl AdminUsersApi {
             user_admin::change_access(&state, &admin.0, id.0, AccessChange::Activate, client.0)
                 .await?,
         ))
-    }
-
-    /// Delete a resident, officer or staff member (super admins only):
-    /// everything of theirs is removed from the router first, then from the
-    /// database. A router that cannot be reached gives `service_unavailable`
-    /// and nothing is deleted.
-    #[oai(path = "/:id", method = "delete", operation_id = "delete_user")]
-    async fn delete(
-        &self,
-        state: Data<&AppState>,
-        admin: AdminAuth,
-        client: ClientIp,
-        id: Path<Uuid>,
-    ) -> ApiResult<Json<Deleted>> {
-        user_admin::delete_user(&state, &admin.0, id.0, client.0).await?;
-        Ok(Json(Deleted {
-            id: id.0.to_string().into(),
-        }))
     }
 }

@@ -39,3 +39,31 @@ pub async fn purge_user(
     writes += remove_where(client, HotspotUser::PATH, owner()).await?;
     Ok(writes)
 }
+
+/// Ends a user's hotspot logins: their MAC cookies go first (so no device
+/// logs back in with one), then every live session. Returns how many
+/// sessions ended.
+pub async fn end_logins(client: &RouterClient, user: &User) -> Result<usize, HotspotError> {
+    let Some(name) = user.hotspot_username() else {
+        return Ok(0);
+    };
+    remove_where(
+        client,
+        routeros::menus::Cookie::PATH,
+        Query::Eq("user".into(), name.clone()),
+    )
+    .await?;
+    let sessions: Vec<_> = routeros::menus::list::<routeros::menus::Active>(
+        client.api(),
+        [Query::Eq("user".into(), name)],
+    )
+    .await
+    .map_err(|e| client.err(e))?
+    .into_iter()
+    .filter_map(|a| a.id)
+    .collect();
+    match client.api().hotspot_kick(&sessions).await {
+        Err(routeros::Error::Trap(t)) if t.is_not_found() => Ok(0),
+        r => r.map(|_| sessions.len()).map_err(|e| client.err(e).into()),
+    }
+}

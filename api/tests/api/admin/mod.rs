@@ -1,5 +1,7 @@
 //! The admin dashboard's people side: finding people, and who may act on whom.
 
 mod access_changes;
+mod activity;
 mod finding;
+mod person;
 mod ranks;

@@ -85,6 +85,51 @@ async fn an_admin_cannot_touch_a_super_admin_and_cannot_delete_anyone() {
     let (s, _) = admin_call(&w, Method::DELETE, &path, &sup, None).await;
     assert_eq!(s, 200);
 
+    // Nor adjust, edit or reset the super admin; nor make anyone an admin.
+    let adjust = json!({"idempotency_key": "coba-coba-123", "add_bytes": 1, "reason": "coba"});
+    let edit = json!({"name": "Kepala", "role": "staff"});
+    for (method, path, body) in [
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{kepala}/quota"),
+            Some(adjust),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/admin/users/{kepala}/profile"),
+            Some(edit),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{kepala}/hotspot-password/reset"),
+            None,
+        ),
+    ] {
+        let (s, env) = admin_call(&w, method, &path, &admin, body).await;
+        assert_eq!(
+            (s, env["code"].as_str()),
+            (403, Some("forbidden")),
+            "{path}"
+        );
+    }
+    assert_eq!(w.app.count("credit_ledger").await, 0);
+    // A super admin changes roles among password accounts: the admin becomes staff.
+    let demote = json!({"name": "Petugas Jaga", "role": "staff"});
+    let path = format!("/api/v1/admin/users/{petugas}/profile");
+    let (s, env) = admin_call(&w, Method::PUT, &path, &admin, Some(demote.clone())).await;
+    assert_eq!(
+        (s, env["code"].as_str()),
+        (403, Some("forbidden")),
+        "not by an admin"
+    );
+    let (s, body) = admin_call(&w, Method::PUT, &path, &sup, Some(demote)).await;
+    assert_eq!((s, body["role"].as_str()), (200, Some("staff")), "{body}");
+    let (s, _) = admin_call(&w, Method::GET, "/api/v1/admin/users", &admin, None).await;
+    assert_eq!(s, 403, "staff do not use the dashboard");
+    let back = json!({"name": "Petugas Jaga", "role": "admin"});
+    let (s, _) = admin_call(&w, Method::PUT, &path, &sup, Some(back)).await;
+    assert_eq!(s, 200);
+
     // The super admin reaches the admin; the admin reaches residents.
     let path = format!("/api/v1/admin/users/{petugas}/block");
     let (s, _) = admin_call(&w, Method::POST, &path, &sup, Some(block.clone())).await;
