@@ -11,7 +11,8 @@ RUN v=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}
 COPY . .
 RUN trunk build --release \
     && trunk build --release true --dist dist/captive --public-url /captive/ web/captive.html \
-    && bash nginx/gen-csp.sh dist/index.html dist/captive/index.html > /csp.conf
+    && trunk build --release true --dist dist/admin --public-url /admin/ web/admin.html \
+    && bash nginx/gen-csp.sh dist/index.html dist/captive/index.html dist/admin/index.html > /csp.conf
 
 FROM nginx:1.27-alpine
 COPY nginx/nginx.conf /etc/nginx/nginx.conf

@@ -14,6 +14,7 @@ index="$here/../dist/index.html"
 if [ -f "$index" ]; then
   pages=("$index")
   [ -f "$here/../dist/captive/index.html" ] && pages+=("$here/../dist/captive/index.html")
+  [ -f "$here/../dist/admin/index.html" ] && pages+=("$here/../dist/admin/index.html")
   bash "$here/gen-csp.sh" "${pages[@]}" > "$tmp/gerbang/csp.conf"
 else
   printf '<script type="module">x</script>' > "$tmp/index.html"

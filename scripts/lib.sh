@@ -95,13 +95,15 @@ wasm_env() {
 
 # Builds shared-types for wasm32 and the SPA into dist/.
 build_wasm() {
-  # Two bundles: the full SPA (dist/) and the captive entry (dist/captive/,
-  # served at /captive), so the pop-up's first load carries only the login flow.
+  # Three bundles: the resident pages (dist/), the captive entry
+  # (dist/captive/, served at /captive), so the pop-up's first load carries
+  # only the login flow, and the admin dashboard (dist/admin/, at /admin/…).
   ( cd "$ROOT" \
     && wasm_env cargo build --quiet --target wasm32-unknown-unknown -p shared-types \
     && wasm_env cargo build --quiet --target wasm32-unknown-unknown -p web --profile wasm-release \
     && wasm_env trunk --quiet build --release \
-    && wasm_env trunk --quiet build --release true --dist dist/captive --public-url /captive/ web/captive.html )
+    && wasm_env trunk --quiet build --release true --dist dist/captive --public-url /captive/ web/captive.html \
+    && wasm_env trunk --quiet build --release true --dist dist/admin --public-url /admin/ web/admin.html )
 }
 
 # Chromium and its driver, for browser checks.
@@ -206,9 +208,12 @@ first_load_of() {
 spa_first_load_report() {
   first_load_of "$ROOT/dist/captive" "captive entry /captive (dist/captive/)"
   local captive=$FIRST_LOAD_BYTES
-  first_load_of "$ROOT/dist" "dashboard and other pages (dist/)"
+  first_load_of "$ROOT/dist" "resident pages (dist/)"
+  first_load_of "$ROOT/dist/admin" "admin dashboard /admin (dist/admin/)"
+  ADMIN_FIRST_LOAD_BYTES=$FIRST_LOAD_BYTES
   if [ "$captive" -gt $((SPA_BUDGET_KB * 1024)) ]; then
     die "the captive entry's first load is $((captive / 1024)) KB, over the ${SPA_BUDGET_KB} KB budget"
   fi
   echo "    captive entry first load: $((captive / 1024)) KB of ${SPA_BUDGET_KB} KB budget" >&2
+  echo "    admin dashboard first load: $((ADMIN_FIRST_LOAD_BYTES / 1024)) KB (aim: 350 KB)" >&2
 }

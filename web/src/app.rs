@@ -1,13 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::{
-    components::{ParentRoute, Route, Router, Routes},
+    components::{Route, Router, Routes},
     ParamSegment, StaticSegment,
 };
 
 use crate::{
     components::header::Header,
     pages::{
-        admin::{people::AdminPeople, registrations::AdminHome, AdminArea},
         captive::CaptiveEntry,
         home::HomePage,
         not_found::NotFound,
@@ -21,9 +20,9 @@ use crate::{
     state::Ctx,
 };
 
-/// The application shell: shared state, header and routes. Paths come from
-/// [`crate::routes`]; the admin area is one guarded parent route whose pages
-/// live in `pages/admin/`.
+/// The residents' application shell: shared state, header and routes. Paths
+/// come from [`crate::routes`]. The admin dashboard is another bundle
+/// (`pages/admin/app.rs`, built from `web/admin.html` into `dist/admin/`).
 #[component]
 pub fn App() -> impl IntoView {
     Ctx::start();
@@ -39,10 +38,6 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(seg::PACKAGES) view=PackagesPage/>
                     <Route path=(StaticSegment(seg::PAYMENT), ParamSegment("order_id")) view=PaymentPage/>
                     <Route path=StaticSegment(seg::STATUS) view=StatusPage/>
-                    <ParentRoute path=StaticSegment(seg::ADMIN) view=AdminArea>
-                        <Route path=StaticSegment("") view=AdminHome/>
-                        <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
-                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -11,6 +11,8 @@ pub mod seg {
     pub const STATUS: &str = "status";
     pub const ADMIN: &str = "admin";
     pub const ADMIN_PEOPLE: &str = "pengguna";
+    pub const ADMIN_ONLINE: &str = "online";
+    pub const ADMIN_AUDIT: &str = "audit";
 }
 
 /// A page of the SPA.
@@ -34,6 +36,12 @@ pub enum Page {
     Admin,
     /// `/admin/pengguna`: finding people.
     AdminPeople,
+    /// `/admin/pengguna/{id}`: one person.
+    AdminPerson(String),
+    /// `/admin/online`: everyone online now.
+    AdminOnline,
+    /// `/admin/audit`: the audit log.
+    AdminAudit,
 }
 
 impl Page {
@@ -49,14 +57,19 @@ impl Page {
             Page::Status => one(seg::STATUS),
             Page::Admin => one(seg::ADMIN),
             Page::AdminPeople => format!("/{}/{}", seg::ADMIN, seg::ADMIN_PEOPLE),
+            Page::AdminPerson(id) => format!("/{}/{}/{id}", seg::ADMIN, seg::ADMIN_PEOPLE),
+            Page::AdminOnline => format!("/{}/{}", seg::ADMIN, seg::ADMIN_ONLINE),
+            Page::AdminAudit => format!("/{}/{}", seg::ADMIN, seg::ADMIN_AUDIT),
         }
     }
 
-    /// Pages that show the login form themselves when nobody is signed in.
+    /// Pages that show the login form themselves when nobody is signed in
+    /// (every admin page shows the admin login).
     pub fn shows_login(path: &str) -> bool {
-        [Page::Home, Page::Captive, Page::Admin, Page::AdminPeople]
-            .iter()
-            .any(|p| p.path() == path)
+        let admin = Page::Admin.path();
+        [Page::Home, Page::Captive].iter().any(|p| p.path() == path)
+            || path == admin
+            || path.starts_with(&format!("{admin}/"))
     }
 }
 
@@ -71,6 +84,9 @@ mod tests {
         assert_eq!(Page::Home.path(), "/");
         assert!(Page::shows_login("/"));
         assert!(Page::shows_login("/admin"));
+        assert!(Page::shows_login("/admin/pengguna/0191"));
+        assert!(!Page::shows_login("/administrasi"));
+        assert_eq!(Page::AdminPerson("x".into()).path(), "/admin/pengguna/x");
         assert!(!Page::shows_login("/bayar/GB-1"));
     }
 }

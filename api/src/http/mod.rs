@@ -42,6 +42,18 @@ pub fn app(state: AppState) -> impl Endpoint {
         if captive.is_file() {
             route = route.at("/captive", StaticFileEndpoint::new(captive));
         }
+        // The admin dashboard is its own bundle too (web/admin.html), loaded
+        // only by admins: every /admin/… address that is not one of its
+        // files gets its index.
+        let admin = dir.join("admin");
+        if admin.join("index.html").is_file() {
+            route = route.nest(
+                "/admin",
+                StaticFilesEndpoint::new(admin)
+                    .index_file("index.html")
+                    .fallback_to_index(),
+            );
+        }
         route = route.nest(
             "/",
             StaticFilesEndpoint::new(dir)

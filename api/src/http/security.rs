@@ -71,6 +71,7 @@ fn spa_policy(spa_dir: Option<&Path>, turnstile_script_url: &str) -> String {
         for html in [
             dir.join("index.html"),
             dir.join("captive").join("index.html"),
+            dir.join("admin").join("index.html"),
         ] {
             if let Ok(text) = std::fs::read_to_string(html) {
                 for h in inline_script_hashes(&text) {

@@ -2,9 +2,11 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    AccessStatus, BlockUser, Deleted, LoginResult, OtpRequested, PackageInput, PackageRemoved,
-    PackageView, PasswordLogin, PurchaseStatus, Registration, RejectRegistration, RouterDrift,
-    TransactionDetail, TransactionList, UnlockRequest, UserAccess, UserPage,
+    AccessStatus, Adjusted, AuditPage, BlockUser, Deleted, KickSession, Kicked, LoginResult,
+    OnlineNow, OtpRequested, PackageInput, PackageRemoved, PackageView, PasswordLogin,
+    PasswordReset, ProfileEdit, PurchaseStatus, QuotaAdjustment, Registration,
+    RejectRegistration, RouterDrift, TransactionDetail, TransactionList, UnlockRequest,
+    UserAccess, UserDetail, UserPage, UserRow,
 };
 
 use super::transport::{ApiError, Call};
@@ -164,6 +166,80 @@ pub async fn find_users(
     }
     if let Some(s) = status {
         call = call.query("status", s.as_str());
+    }
+    if let Some(a) = after {
+        call = call.query("after", a);
+    }
+    call.fetch().await
+}
+
+/// `GET /admin/users/{id}`: one person in full.
+pub async fn user_detail(id: &str) -> Result<UserDetail, ApiError> {
+    let path = format!("/admin/users/{id}");
+    Call::get(&path).fetch().await
+}
+
+/// `PUT /admin/users/{id}/profile`.
+pub async fn edit_profile(id: &str, edit: &ProfileEdit) -> Result<UserRow, ApiError> {
+    let path = format!("/admin/users/{id}/profile");
+    Call::new(Method::PUT, &path).json(edit)?.fetch().await
+}
+
+/// `POST /admin/users/{id}/quota`: applies once per `idempotency_key`.
+pub async fn adjust_quota(id: &str, a: &QuotaAdjustment) -> Result<Adjusted, ApiError> {
+    let path = format!("/admin/users/{id}/quota");
+    Call::post(&path).json(a)?.fetch().await
+}
+
+/// `POST /admin/users/{id}/hotspot-password/reset`.
+pub async fn reset_hotspot_password(id: &str) -> Result<PasswordReset, ApiError> {
+    let path = format!("/admin/users/{id}/hotspot-password/reset");
+    Call::post(&path).fetch().await
+}
+
+/// `POST /admin/users/{id}/sessions/kick`.
+pub async fn kick_session(id: &str, session_id: &str) -> Result<Kicked, ApiError> {
+    let path = format!("/admin/users/{id}/sessions/kick");
+    let body = KickSession {
+        session_id: session_id.to_owned(),
+    };
+    Call::post(&path).json(&body)?.fetch().await
+}
+
+/// `DELETE /admin/users/{id}/devices/{device_id}`.
+pub async fn forget_device(id: &str, device_id: &str) -> Result<Deleted, ApiError> {
+    let path = format!("/admin/users/{id}/devices/{device_id}");
+    Call::new(Method::DELETE, &path).fetch().await
+}
+
+/// `GET /admin/online`: everyone online, router by router.
+pub async fn online_now() -> Result<OnlineNow, ApiError> {
+    Call::get("/admin/online").fetch().await
+}
+
+/// Filters of the audit log (days `YYYY-MM-DD`, inclusive).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub user_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /admin/audit`: a page of the audit log, newest first.
+pub async fn audit_page(f: &AuditFilter, after: Option<&str>) -> Result<AuditPage, ApiError> {
+    let mut call = Call::get("/admin/audit").query("limit", 50);
+    for (k, v) in [
+        ("user_id", &f.user_id),
+        ("actor_id", &f.actor_id),
+        ("action", &f.action),
+        ("from", &f.from),
+        ("to", &f.to),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            call = call.query(k, v);
+        }
     }
     if let Some(a) = after {
         call = call.query("after", a);

@@ -53,6 +53,27 @@ impl ApiError {
         }
     }
 
+    /// The first problem code per field of a 422/409 (`details.fields`):
+    /// `[("phone", "taken")]`.
+    pub fn field_codes(&self) -> Vec<(String, String)> {
+        match self {
+            ApiError::Api { envelope, .. } => envelope
+                .details
+                .get("fields")
+                .and_then(|f| f.as_object())
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            Some((k.clone(), v.get(0)?.as_str()?.to_owned()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Seconds to wait before retrying (`details.retry_after_seconds` of a 429).
     pub fn retry_after(&self) -> Option<u32> {
         match self {

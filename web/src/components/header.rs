@@ -3,9 +3,11 @@ use leptos::prelude::*;
 use crate::routes::Page;
 use crate::state::ctx;
 
-/// Top bar with the facility's name and the language toggle.
+/// Top bar with the facility's name and the language toggle. In a bundle
+/// that does not hold the home page (`external_home`), the name links out
+/// with a full page load.
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Header(#[prop(optional)] external_home: bool) -> impl IntoView {
     let c = ctx();
     let lang = c.lang;
     let name = move || {
@@ -17,7 +19,7 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header>
-            <h1><a href=Page::Home.path()>{name}</a></h1>
+            <h1><a href=Page::Home.path() rel=external_home.then_some("external")>{name}</a></h1>
             <button
                 type="button"
                 lang=move || lang.get().other().tag()

@@ -15,6 +15,8 @@ use tokio::process::{Child, Command};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// A phone-sized viewport (a common cheap Android).
 pub const PHONE: (u32, u32) = (360, 740);
+/// The laptop window (CSS pixels).
+pub const LAPTOP: (u32, u32) = (1280, 800);
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -47,7 +49,24 @@ mod tempdir {
 }
 
 impl Browser {
+    /// A phone: 360 × 740, touch, a cheap Android's user agent.
     pub async fn start() -> Browser {
+        Self::start_as(json!({
+            "deviceMetrics": {"width": PHONE.0, "height": PHONE.1, "pixelRatio": 2.0, "mobile": true, "touch": true},
+            "userAgent": "Mozilla/5.0 (Linux; Android 11; SM-A022F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+        }))
+        .await
+    }
+
+    /// A laptop: 1280 × 800, no touch.
+    pub async fn start_laptop() -> Browser {
+        Self::start_as(json!({
+            "deviceMetrics": {"width": LAPTOP.0, "height": LAPTOP.1, "pixelRatio": 1.0, "mobile": false, "touch": false}
+        }))
+        .await
+    }
+
+    async fn start_as(emulation: Value) -> Browser {
         let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
             .expect("chromedriver not found: apt-get install chromium chromium-driver (scripts/test.sh installs it)");
         let chromium = find(&["/usr/bin/chromium", "/usr/lib/chromium/chromium"])
@@ -92,10 +111,7 @@ impl Browser {
                     "--disable-dev-shm-usage",
                     format!("--user-data-dir={}", profile.display()),
                 ],
-                "mobileEmulation": {
-                    "deviceMetrics": {"width": PHONE.0, "height": PHONE.1, "pixelRatio": 2.0, "mobile": true, "touch": true},
-                    "userAgent": "Mozilla/5.0 (Linux; Android 11; SM-A022F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
-                }
+                "mobileEmulation": emulation
             }
         }}});
         let resp: Value = http

@@ -3,9 +3,16 @@
 //! below render in the guard's `<Outlet/>`. The API enforces every right
 //! again — the guard only decides what to show.
 
+pub mod app;
+pub mod audit;
 pub mod login;
+pub mod online;
 pub mod people;
+pub mod person;
+pub mod person_forms;
+pub mod person_lists;
 pub mod registrations;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -39,13 +46,15 @@ pub fn AdminArea() -> impl IntoView {
                 <nav class="row admin-tabs">
                     <a href=Page::Admin.path() id="nav-registrations">{t!(lang, admin::REGISTRATIONS)}</a>
                     <a href=Page::AdminPeople.path() id="nav-people">{t!(lang, admin::PEOPLE)}</a>
+                    <a href=Page::AdminOnline.path() id="nav-online">{t!(lang, admin::ONLINE_NOW)}</a>
+                    <a href=Page::AdminAudit.path() id="nav-audit">{t!(lang, admin::AUDIT_LOG)}</a>
                 </nav>
                 <Outlet/>
             }.into_any(),
             Some(Some(_)) => view! {
                 <section class="card stack" id="admin-refused">
                     <p class="status-bad" role="alert">{t!(lang, admin::THIS_PAGE_IS_FOR_ADMINS)}</p>
-                    <a class="button" href=Page::Home.path()>{t!(lang, admin::BACK_TO_THE_HOME_PAGE)}</a>
+                    <a class="button" rel="external" href=Page::Home.path()>{t!(lang, admin::BACK_TO_THE_HOME_PAGE)}</a>
                 </section>
             }.into_any(),
         }}

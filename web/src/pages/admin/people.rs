@@ -7,28 +7,17 @@ use std::time::Duration;
 use leptos::{prelude::*, task::spawn_local};
 use shared_types::{access::format_bytes, phone::local_form, AccessStatus, UserRow};
 
+use super::words::status_text;
 use crate::{
     api,
-    i18n::{admin, error_text, say, Text},
+    i18n::{admin, error_text, say},
+    routes::Page,
     state::ctx,
     t,
 };
 
 /// Wait after the last keystroke before searching.
 const DEBOUNCE: Duration = Duration::from_millis(300);
-
-/// How a status reads on screen.
-pub fn status_text(status: AccessStatus) -> Text {
-    match status {
-        AccessStatus::Active => admin::STATUS_ACTIVE,
-        AccessStatus::Unlimited => admin::STATUS_UNLIMITED,
-        AccessStatus::Fup => admin::STATUS_FUP,
-        AccessStatus::Exhausted => admin::STATUS_EXHAUSTED,
-        AccessStatus::Expired => admin::STATUS_EXPIRED,
-        AccessStatus::Blocked => admin::STATUS_BLOCKED,
-        AccessStatus::Inactive => admin::STATUS_INACTIVE,
-    }
-}
 
 #[component]
 pub fn AdminPeople() -> impl IntoView {
@@ -138,7 +127,7 @@ fn PersonRow(u: UserRow) -> impl IntoView {
     view! {
         <li class="person">
             <div class="row spread">
-                <strong>{u.name.clone()}</strong>
+                <a class="person-link" href=Page::AdminPerson(u.id.to_string()).path()><strong>{u.name.clone()}</strong></a>
                 <span class="tag" class:warn=bad>{t!(lang, status_text(status))}</span>
             </div>
             <p class="muted">

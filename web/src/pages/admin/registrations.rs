@@ -2,13 +2,14 @@
 //! or rejected (with a reason for the record) in place.
 
 use leptos::{prelude::*, task::spawn_local};
-use shared_types::{Registration, Role};
+use shared_types::Registration;
 
+use super::words::role_text;
 use crate::{
     api,
     components::{async_view::loaded_list, confirm::Confirm, format::date_time},
     i18n::admin,
-    i18n::{error_text, Text},
+    i18n::error_text,
     state::ctx,
     t,
 };
@@ -29,17 +30,6 @@ pub fn AdminHome() -> impl IntoView {
                 )}
             <p class="status-bad" role="alert">{move || error.get()}</p>
         </section>
-    }
-}
-
-/// How a role reads on screen.
-fn role_text(role: Role) -> Text {
-    match role {
-        Role::Resident => admin::ROLE_RESIDENT,
-        Role::Komandan => admin::ROLE_KOMANDAN,
-        Role::Staff => admin::ROLE_STAFF,
-        Role::Admin => admin::ROLE_ADMIN,
-        Role::SuperAdmin => admin::ROLE_SUPER_ADMIN,
     }
 }
 

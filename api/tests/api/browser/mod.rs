@@ -18,6 +18,8 @@ use crate::helpers::{
 const MAC: &str = "00:1A:2B:3C:4D:01";
 const GIB: i64 = 1_073_741_824;
 
+mod admin;
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -28,23 +30,25 @@ fn dist() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("dist"));
     assert!(
-        dir.join("index.html").is_file() && dir.join("captive/index.html").is_file(),
+        dir.join("index.html").is_file()
+            && dir.join("captive/index.html").is_file()
+            && dir.join("admin/index.html").is_file(),
         "the SPA is not built in {}: run scripts/test.sh (or build_wasm from scripts/lib.sh) first",
         dir.display()
     );
     dir
 }
 
-struct Stack {
-    w: World,
-    base: String,
+pub(super) struct Stack {
+    pub(super) w: World,
+    pub(super) base: String,
     stop_worker: oneshot::Sender<()>,
     worker: tokio::task::JoinHandle<()>,
 }
 
 impl Stack {
     /// API (serving the SPA) on a known port, the worker, the sandbox.
-    async fn start() -> Stack {
+    pub(super) async fn start() -> Stack {
         let spa = dist();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -80,12 +84,12 @@ impl Stack {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     /// The address the router's login.html sends a phone to.
-    fn captive_url(&self) -> String {
+    pub(super) fn captive_url(&self) -> String {
         let login = format!("http://{}/login", self.w.sb.http_addr);
         format!(
             "{}/captive?ip=127.0.0.1&mac={MAC}&link-login-only={}&dst={}",
@@ -103,7 +107,7 @@ impl Stack {
     }
 
     /// Phone number in, code from the fake WhatsApp inbox in.
-    async fn log_in(&self, b: &Browser) {
+    pub(super) async fn log_in(&self, b: &Browser) {
         b.type_into("#phone", "0812-3456-7890").await;
         // The Turnstile stand-in solves itself; the button waits for its token.
         b.click("#send-code").await;
@@ -135,7 +139,7 @@ impl Stack {
         b.type_into("#otp", &code).await;
     }
 
-    async fn stop(self) {
+    pub(super) async fn stop(self) {
         let _ = self.stop_worker.send(());
         self.worker.await.unwrap();
         self.w.stop().await;
@@ -154,14 +158,14 @@ fn urlencode(s: &str) -> String {
 }
 
 /// Width and height from a PNG's IHDR.
-fn png_size(png: &[u8]) -> (u32, u32) {
+pub(super) fn png_size(png: &[u8]) -> (u32, u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
     let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
     (be(16), be(20))
 }
 
 /// Nothing on the page is wider than the window.
-async fn assert_fits_the_screen(b: &Browser) {
+pub(super) async fn assert_fits_the_screen(b: &Browser) {
     assert_eq!(
         b.js("return document.documentElement.scrollWidth <= window.innerWidth")
             .await,
@@ -170,7 +174,7 @@ async fn assert_fits_the_screen(b: &Browser) {
 }
 
 /// Keeps a screenshot under `.local/artifacts/`.
-fn save_artifact(png: &[u8], name: &str) {
+pub(super) fn save_artifact(png: &[u8], name: &str) {
     let dir = repo_root().join(".local").join("artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join(name);
@@ -433,142 +437,5 @@ async fn an_expired_access_token_is_refreshed_and_an_ended_session_goes_back_to_
         .await;
     assert!(url.starts_with(&s.base), "{url}");
     b.wait_for("#phone").await;
-    s.stop().await;
-}
-
-#[tokio::test]
-async fn a_locked_admin_signs_in_with_a_code_from_whatsapp() {
-    let s = Stack::start().await;
-    s.w.create_admin(Some("+6281355550001")).await;
-    let b = Browser::start().await;
-    b.goto(&s.url("/admin")).await;
-    b.type_into("#username", "kepala").await;
-    let max = s.w.app.state.settings.session.max_password_failures;
-    let failures = s.w.app.state.kv.key("login:fail:kepala");
-    for i in 1..=max {
-        b.js("document.getElementById('password').value = ''; return null")
-            .await;
-        b.type_into("#password", "tebakan-salah").await;
-        b.click("#admin-login button[type=submit]").await;
-        // Each wrong password is counted before the next one is typed.
-        b.until("the wrong password counted", 10, || async {
-            use fred::interfaces::KeysInterface;
-            let n: Option<u64> = s.w.app.state.kv.pool().next().get(&failures).await.unwrap();
-            (n == Some(i)).then_some(())
-        })
-        .await;
-    }
-    b.wait_text("#admin-login-error", "salah").await;
-    // Locked: the right password alone is refused, and the page offers the code.
-    b.js("document.getElementById('password').value = ''; return null")
-        .await;
-    b.type_into("#password", "kata-sandi-panjang").await;
-    b.click("#admin-login button[type=submit]").await;
-    b.wait_text("#admin-login-error", "dikunci").await;
-    b.click("#send-unlock").await;
-    b.wait_for("#unlock-code").await;
-    let sent =
-        s.w.sb
-            .fakes
-            .fonnte
-            .at_least(Some("6281355550001"), 1, std::time::Duration::from_secs(10))
-            .await;
-    let code: String = sent[0]
-        .message
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_owned();
-    assert_fits_the_screen(&b).await;
-    save_artifact(&b.screenshot().await, "admin-locked-360x740.png");
-    b.type_into("#unlock-code", &code).await;
-    b.click("#admin-login button[type=submit]").await;
-    b.wait_text(".admin-nav", "Kepala Admin").await;
-    s.stop().await;
-}
-
-#[tokio::test]
-async fn an_admin_finds_a_resident_by_typing_part_of_the_number() {
-    let s = Stack::start().await;
-    s.w.create_admin(None).await;
-    s.w.resident(PHONE).await; // +6281234567890, "Budi"
-    s.w.resident("+6285799990000").await;
-    let b = Browser::start().await;
-    b.goto(&s.url("/admin/pengguna")).await;
-    b.type_into("#username", "kepala").await;
-    b.type_into("#password", "kata-sandi-panjang").await;
-    b.click("#admin-login button[type=submit]").await;
-    b.wait_text("#people-total", "3 orang").await;
-    b.type_into("#people-search", "1234").await;
-    b.wait_text("#people-total", "1 orang").await;
-    let list = b.wait_text("#people", LOCAL).await;
-    assert!(list.contains("Budi") && list.contains("Aktif"), "{list}");
-    assert!(!list.contains("085799990000"), "{list}");
-    assert_fits_the_screen(&b).await;
-    // Artifact: the users list at phone size.
-    save_artifact(&b.screenshot().await, "admin-people-360x740.png");
-    s.stop().await;
-}
-
-#[tokio::test]
-async fn an_admin_signs_in_at_admin_and_approves_a_registration() {
-    let s = Stack::start().await;
-    s.w.create_admin(None).await;
-    let waiting = s.w.resident(PHONE).await;
-    s.w.app
-        .db()
-        .await
-        .execute(
-            "update users set approval = 'pending' where id = $1",
-            &[&waiting],
-        )
-        .await
-        .unwrap();
-    let b = Browser::start().await;
-    b.goto(&s.url("/admin")).await;
-
-    // A wrong password says so and signs nobody in.
-    b.type_into("#username", "kepala").await;
-    b.type_into("#password", "salah-sekali-ini").await;
-    b.click("#admin-login button[type=submit]").await;
-    b.wait_text("#admin-login-error", "salah").await;
-
-    b.js("document.getElementById('password').value = ''; return null")
-        .await;
-    b.type_into("#password", "kata-sandi-panjang").await;
-    b.click("#admin-login button[type=submit]").await;
-    b.wait_text(".admin-nav", "Kepala Admin").await;
-    b.wait_text("#registrations", LOCAL).await;
-    b.wait_text("#registrations", "Warga binaan").await;
-    assert_fits_the_screen(&b).await;
-    b.click(&format!("li[data-registration='{PHONE}'] button.primary"))
-        .await;
-    b.wait_text("#registrations", "Tidak ada pendaftaran").await;
-    let approval: String =
-        s.w.app
-            .db()
-            .await
-            .query_one("select approval from users where id = $1", &[&waiting])
-            .await
-            .unwrap()
-            .get(0);
-    assert_eq!(approval, "approved");
-
-    // Signing out ends the session: the login form again, and the API refuses the old cookie.
-    b.click("#admin-logout").await;
-    b.wait_for("#admin-login").await;
-    let revoked: i64 =
-        s.w.app
-            .db()
-            .await
-            .query_one(
-                "select count(*) from sessions s join users u on u.id = s.user_id
-                 where u.username = 'kepala' and s.revoked_at is not null",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
-    assert_eq!(revoked, 1);
     s.stop().await;
 }

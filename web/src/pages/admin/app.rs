@@ -1,0 +1,36 @@
+//! The admin dashboard's own application (`web/src/bin/admin.rs`): shared
+//! state, the header and the `/admin/…` routes, all inside the guarded
+//! [`AdminArea`]. Links out of it (the home page) load the other bundle.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    ParamSegment, StaticSegment,
+};
+
+use super::{
+    audit::AdminAudit, online::AdminOnline, people::AdminPeople, person::AdminPerson,
+    registrations::AdminHome, AdminArea,
+};
+use crate::{components::header::Header, pages::not_found::NotFound, routes::seg, state::Ctx};
+
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    Ctx::start();
+    view! {
+        <Header external_home=true/>
+        <Router>
+            <main class="admin">
+                <Routes fallback=NotFound>
+                    <ParentRoute path=StaticSegment(seg::ADMIN) view=AdminArea>
+                        <Route path=StaticSegment("") view=AdminHome/>
+                        <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
+                        <Route path=(StaticSegment(seg::ADMIN_PEOPLE), ParamSegment("id")) view=AdminPerson/>
+                        <Route path=StaticSegment(seg::ADMIN_ONLINE) view=AdminOnline/>
+                        <Route path=StaticSegment(seg::ADMIN_AUDIT) view=AdminAudit/>
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
