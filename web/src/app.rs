@@ -7,14 +7,8 @@ use leptos_router::{
 use crate::{
     components::header::Header,
     pages::{
-        captive::CaptiveEntry,
-        home::HomePage,
-        not_found::NotFound,
-        open_link::OpenLinkPage,
-        packages::PackagesPage,
-        payment::PaymentPage,
-        register::RegisterPage,
-        status::StatusPage,
+        captive::CaptiveEntry, home::HomePage, not_found::NotFound, open_link::OpenLinkPage,
+        packages::PackagesPage, payment::PaymentPage, register::RegisterPage, status::StatusPage,
     },
     routes::seg,
     state::Ctx,

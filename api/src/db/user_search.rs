@@ -24,6 +24,9 @@ pub struct UserQuery {
     pub kamar: Option<String>,
     pub tamping_type: Option<String>,
     pub sort: UserSort,
+    /// Only these people (those online now, read from the routers), or,
+    /// with `exclude`, everyone but them.
+    pub online: Option<(Vec<Uuid>, bool)>,
 }
 
 /// Where the previous page ended: the sort key of its last row and its id.
@@ -122,6 +125,14 @@ pub async fn search(
             let p = param(Box::new(v.to_owned()), &mut params);
             conditions.push(format!("lower({column}) = lower({p})"));
         }
+    }
+    if let Some((ids, exclude)) = &query.online {
+        let p = param(Box::new(ids.clone()), &mut params);
+        conditions.push(if *exclude {
+            format!("id <> all({p})")
+        } else {
+            format!("id = any({p})")
+        });
     }
     if let Some(status) = query.status {
         let at = param(Box::new(now), &mut params);

@@ -97,6 +97,19 @@ pub async fn everywhere(
     Ok(routers.into_iter().zip(reads).collect())
 }
 
+/// Everyone with a live session on any router now (shared reads).
+pub async fn online_user_ids(state: &AppState) -> Result<Vec<Uuid>, HotspotError> {
+    let mut ids: Vec<Uuid> = everywhere(state, None)
+        .await?
+        .iter()
+        .flat_map(|(_, live)| live.sessions.iter())
+        .filter_map(|s| s.user_id.as_deref().and_then(|id| id.parse().ok()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// Reads the router's hotspot sessions (and, in bypass mode, the bypassed
 /// hosts) and names the people behind them.
 async fn read_router(

@@ -45,6 +45,45 @@ async fn the_spa_is_served_on_the_api_origin_with_history_fallback() {
         app.get("/app-123.js").await.text().await.unwrap(),
         "console.log(1)"
     );
+    app.stop().await;
+
+    // The admin dashboard is its own bundle: every /admin/… page gets its
+    // index, its files are served as they are, and the residents' bundle
+    // never answers there.
+    std::fs::create_dir_all(dir.join("admin")).unwrap();
+    std::fs::write(
+        dir.join("admin").join("index.html"),
+        "<!doctype html><title>gerbang-admin-test</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("admin").join("admin-9.js"), "console.log(9)").unwrap();
+    let spa = dir.clone();
+    let app = spawn_app_with(move |s| s.http.spa_dir = Some(spa)).await;
+    for path in [
+        "/admin",
+        "/admin/",
+        "/admin/pengguna",
+        "/admin/pengguna/0191-x",
+        "/admin/audit?user=1",
+    ] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.text().await.unwrap().contains("gerbang-admin-test"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get("/admin/admin-9.js").await.text().await.unwrap(),
+        "console.log(9)"
+    );
+    assert!(app
+        .get("/paket")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("gerbang-spa-test"));
     // The API keeps its own 404s.
     let (status, body) = envelope(app.get("/api/v1/nope").await).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));

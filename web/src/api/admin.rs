@@ -4,9 +4,9 @@ use gloo_net::http::Method;
 use shared_types::{
     AccessStatus, Adjusted, AuditPage, BlockUser, Deleted, KickSession, Kicked, LoginResult,
     OnlineNow, OtpRequested, PackageInput, PackageRemoved, PackageView, PasswordLogin,
-    PasswordReset, ProfileEdit, PurchaseStatus, QuotaAdjustment, Registration,
-    RejectRegistration, RouterDrift, TransactionDetail, TransactionList, UnlockRequest,
-    UserAccess, UserDetail, UserPage, UserRow,
+    PasswordReset, ProfileEdit, PurchaseStatus, QuotaAdjustment, Registration, RejectRegistration,
+    RouterDrift, TransactionDetail, TransactionList, UnlockRequest, UserAccess, UserDetail,
+    UserPage, UserRow,
 };
 
 use super::transport::{ApiError, Call};
@@ -158,6 +158,7 @@ pub async fn recheck_transaction(order_id: &str) -> Result<TransactionDetail, Ap
 pub async fn find_users(
     q: &str,
     status: Option<AccessStatus>,
+    online_only: bool,
     after: Option<&str>,
 ) -> Result<UserPage, ApiError> {
     let mut call = Call::get("/admin/users").query("limit", 25);
@@ -166,6 +167,9 @@ pub async fn find_users(
     }
     if let Some(s) = status {
         call = call.query("status", s.as_str());
+    }
+    if online_only {
+        call = call.query("online", true);
     }
     if let Some(a) = after {
         call = call.query("after", a);

@@ -64,9 +64,7 @@ impl ApiError {
                 .map(|fields| {
                     fields
                         .iter()
-                        .filter_map(|(k, v)| {
-                            Some((k.clone(), v.get(0)?.as_str()?.to_owned()))
-                        })
+                        .filter_map(|(k, v)| Some((k.clone(), v.get(0)?.as_str()?.to_owned())))
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -2,6 +2,7 @@
 
 super::texts! {
     ONLINE_NOW = ("Online sekarang", "Online now"),
+    ONLINE_ONLY = ("Hanya yang sedang online", "Only those online now"),
     AUDIT_LOG = ("Log audit", "Audit log"),
     BACK_TO_PEOPLE = ("← Kembali ke daftar", "← Back to the list"),
     WHY = ("Alasan status", "Why"),

@@ -20,7 +20,10 @@ use crate::{
         valid::{self, Valid},
     },
     routes::ApiTags,
-    services::user_admin::{self, AccessChange},
+    services::{
+        live,
+        user_admin::{self, AccessChange},
+    },
     state::AppState,
 };
 
@@ -53,6 +56,9 @@ impl AdminUsersApi {
         blok: Query<Option<String>>,
         kamar: Query<Option<String>>,
         tamping_type: Query<Option<String>>,
+        /// `true`: only people with a live session now (read from the
+        /// routers, shared for a few seconds); `false`: only those without.
+        online: Query<Option<bool>>,
         /// `name` (default), `newest`, `most_used`.
         sort: Query<Option<UserSort>>,
         /// 1 … 100, default 25.
@@ -92,6 +98,10 @@ impl AdminUsersApi {
             kamar: kamar.0,
             tamping_type: tamping_type.0,
             sort: sort.0.unwrap_or_default(),
+            online: match online.0 {
+                Some(wanted) => Some((live::online_user_ids(&state).await?, !wanted)),
+                None => None,
+            },
         };
         Ok(Json(
             user_admin::list_users(&state, &query, after.0.as_deref(), limit).await?,

@@ -39,6 +39,36 @@ async fn many_admins_watching_read_the_router_once_per_interval() {
     }
     assert_eq!(reads().await - before, 1, "ten views, one router read");
 
+    // The people list filters by "online now" from the same shared read.
+    let other = w.resident("+6281299998888").await;
+    let ids = |body: &serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (s, on) = admin_call(
+        &w,
+        Method::GET,
+        "/api/v1/admin/users?online=true",
+        &admin.cookies,
+        None,
+    )
+    .await;
+    assert_eq!((s, ids(&on)), (200, vec![id.to_string()]), "{on}");
+    let (_, off) = admin_call(
+        &w,
+        Method::GET,
+        "/api/v1/admin/users?online=false&role=resident",
+        &admin.cookies,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&off), vec![other.to_string()], "{off}");
+    assert_eq!(reads().await - before, 1, "still the one read");
+
     // A kick forgets the read: the next view reads the router again.
     let session = answers[0].1["routers"][0]["live"]["sessions"][0]["session_id"]
         .as_str()

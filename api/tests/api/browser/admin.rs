@@ -215,7 +215,8 @@ async fn an_admin_adds_quota_then_blocks_a_resident_and_the_audit_page_shows_bot
     // + 2 GB, with a reason: the router's live limit rises, by the worker, at once.
     b.click("#open-quota").await;
     b.type_into("#quota-gb", "2").await;
-    b.type_into("#quota-reason", "Kompensasi gangguan jaringan").await;
+    b.type_into("#quota-reason", "Kompensasi gangguan jaringan")
+        .await;
     b.click("#quota-save").await;
     b.wait_text("#action-notice", "Tersimpan").await;
     b.wait_text("#person-quota", "7 GB").await;
@@ -230,7 +231,8 @@ async fn an_admin_adds_quota_then_blocks_a_resident_and_the_audit_page_shows_bot
 
     // Block with a reason: the live session ends, the person's status says why.
     b.click("#block").await;
-    b.type_into("form.confirm input[name=reason]", "Pelanggaran tata tertib").await;
+    b.type_into("form.confirm input[name=reason]", "Pelanggaran tata tertib")
+        .await;
     b.click("form.confirm button[type=submit]").await;
     b.wait_text("#person-status", "Diblokir").await;
     b.wait_text("#person-why", "Pelanggaran tata tertib").await;

@@ -16,7 +16,13 @@ use crate::{
 
 /// Action families an admin filters by (`user` matches every `user.…`).
 const FAMILIES: &[(&str, (&str, &str))] = &[
-    ("user", ("Pengguna (blokir, ubah, hapus…)", "People (block, edit, delete…)")),
+    (
+        "user",
+        (
+            "Pengguna (blokir, ubah, hapus…)",
+            "People (block, edit, delete…)",
+        ),
+    ),
     ("quota", ("Kuota", "Quota")),
     ("session", ("Sesi", "Sessions")),
     ("device", ("Perangkat", "Devices")),

@@ -24,6 +24,7 @@ pub fn AdminPeople() -> impl IntoView {
     let lang = ctx().lang;
     let q = RwSignal::new(String::new());
     let status = RwSignal::new(None::<AccessStatus>);
+    let online_only = RwSignal::new(false);
     let rows = RwSignal::new(Vec::<UserRow>::new());
     let total = RwSignal::new(None::<i64>);
     let next = RwSignal::new(None::<String>);
@@ -34,8 +35,13 @@ pub fn AdminPeople() -> impl IntoView {
     let load = move |mine: u64, after: Option<String>| {
         busy.set(true);
         spawn_local(async move {
-            let answer =
-                api::find_users(&q.get_untracked(), status.get_untracked(), after.as_deref()).await;
+            let answer = api::find_users(
+                &q.get_untracked(),
+                status.get_untracked(),
+                online_only.get_untracked(),
+                after.as_deref(),
+            )
+            .await;
             if ticket.get_value() != mine {
                 return;
             }
@@ -58,6 +64,7 @@ pub fn AdminPeople() -> impl IntoView {
     Effect::new(move |_| {
         q.track();
         status.track();
+        online_only.track();
         let mine = ticket.get_value() + 1;
         ticket.set_value(mine);
         set_timeout(
@@ -87,6 +94,11 @@ pub fn AdminPeople() -> impl IntoView {
                     <option value=s.as_str()>{t!(lang, status_text(s))}</option>
                 }).collect_view()}
             </select>
+            <label class="row">
+                <input type="checkbox" id="people-online" prop:checked=move || online_only.get()
+                    on:change=move |ev| online_only.set(event_target_checked(&ev))/>
+                <span>{t!(lang, admin::ONLINE_ONLY)}</span>
+            </label>
             <p class="muted" id="people-total" aria-live="polite">{move || total.get().map(|n| {
                 format!("{n} {}", say(lang.get(), admin::PEOPLE_FOUND))
             })}</p>

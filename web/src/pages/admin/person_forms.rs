@@ -66,7 +66,11 @@ pub fn PersonActions(d: UserDetail, shown: Shown) -> impl IntoView {
     let block = move || {
         let why = reason.get_untracked();
         spawn_local(async move {
-            done(api::block_user(&id.get_value(), why.trim()).await.map(|_| None));
+            done(
+                api::block_user(&id.get_value(), why.trim())
+                    .await
+                    .map(|_| None),
+            );
         });
     };
     let simple = move |which: &'static str| {
@@ -94,7 +98,8 @@ pub fn PersonActions(d: UserDetail, shown: Shown) -> impl IntoView {
     };
     let blocked = d.user.status == shared_types::AccessStatus::Blocked;
     let active = d.active;
-    let toggle = move |which: Open| open.update(|o| *o = if *o == which { Open::None } else { which });
+    let toggle =
+        move |which: Open| open.update(|o| *o = if *o == which { Open::None } else { which });
     view! {
         <section class="card stack" aria-labelledby="actions-title">
             <h3 id="actions-title">{t!(lang, admin::ACTIONS)}</h3>
@@ -153,7 +158,10 @@ fn Input(
 }
 
 #[component]
-fn QuotaForm(id: String, done: impl Fn(Result<Option<String>, ApiError>) + Copy + 'static) -> impl IntoView {
+fn QuotaForm(
+    id: String,
+    done: impl Fn(Result<Option<String>, ApiError>) + Copy + 'static,
+) -> impl IntoView {
     let lang = ctx().lang;
     let gb = RwSignal::new(String::new());
     let days = RwSignal::new(String::new());
@@ -183,7 +191,8 @@ fn QuotaForm(id: String, done: impl Fn(Result<Option<String>, ApiError>) + Copy 
             match r {
                 Ok(a) => {
                     key.set_value(new_key());
-                    let note = (!a.applied).then(|| say(lang.get_untracked(), admin::ALREADY_APPLIED).to_owned());
+                    let note = (!a.applied)
+                        .then(|| say(lang.get_untracked(), admin::ALREADY_APPLIED).to_owned());
                     done(Ok(note));
                 }
                 // A refused change will not apply under this key: the next try gets a new one.
@@ -212,7 +221,10 @@ fn QuotaForm(id: String, done: impl Fn(Result<Option<String>, ApiError>) + Copy 
 }
 
 #[component]
-fn ProfileForm(d: UserDetail, done: impl Fn(Result<Option<String>, ApiError>) + Copy + 'static) -> impl IntoView {
+fn ProfileForm(
+    d: UserDetail,
+    done: impl Fn(Result<Option<String>, ApiError>) + Copy + 'static,
+) -> impl IntoView {
     let lang = ctx().lang;
     let u = d.user;
     let name = RwSignal::new(u.name.clone());
@@ -230,7 +242,9 @@ fn ProfileForm(d: UserDetail, done: impl Fn(Result<Option<String>, ApiError>) + 
     let id = StoredValue::new(u.id.to_string());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let opt = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty());
+        let opt = |s: RwSignal<String>| {
+            Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty())
+        };
         let resident = role.get_untracked() == Role::Resident;
         let body = ProfileEdit {
             name: name.get_untracked().trim().to_owned(),
@@ -241,7 +255,11 @@ fn ProfileForm(d: UserDetail, done: impl Fn(Result<Option<String>, ApiError>) + 
             tamping_type: opt(tamping).filter(|_| resident),
         };
         spawn_local(async move {
-            done(api::edit_profile(&id.get_value(), &body).await.map(|_| None));
+            done(
+                api::edit_profile(&id.get_value(), &body)
+                    .await
+                    .map(|_| None),
+            );
         });
     };
     view! {

@@ -129,9 +129,11 @@ pub fn Usage(history: UsageHistory) -> impl IntoView {
     let lang = ctx().lang;
     let span = RwSignal::new(7usize);
     let history = StoredValue::new(history);
-    let pick = move |n: usize, label: (&'static str, &'static str)| view! {
-        <button type="button" class:primary=move || span.get() == n aria-pressed=move || (span.get() == n).to_string()
-            on:click=move |_| span.set(n)>{t!(lang, label)}</button>
+    let pick = move |n: usize, label: (&'static str, &'static str)| {
+        view! {
+            <button type="button" class:primary=move || span.get() == n aria-pressed=move || (span.get() == n).to_string()
+                on:click=move |_| span.set(n)>{t!(lang, label)}</button>
+        }
     };
     view! {
         <section class="card stack" aria-labelledby="usage-title">
