@@ -22,7 +22,6 @@ super::texts! {
     UNLIMITED_UNTIL = ("Tanpa batas sampai", "Unlimited until"),
     FUP_THRESHOLD = ("Batas FUP", "FUP threshold"),
     NONE = ("—", "—"),
-    ROUTER = ("Router", "Router"),
     ACTIONS = ("Tindakan", "Actions"),
     ADJUST_QUOTA = ("Ubah kuota / masa berlaku", "Adjust quota / validity"),
     ADD_GB = ("Tambah GB (negatif untuk mengurangi)", "Add GB (negative to remove)"),

@@ -7,19 +7,6 @@ use serde_json::json;
 
 use crate::helpers::*;
 
-async fn audit_count(w: &World, action: &str) -> i64 {
-    w.app
-        .db()
-        .await
-        .query_one(
-            "select count(*) from audit_log where action = $1",
-            &[&action],
-        )
-        .await
-        .unwrap()
-        .get(0)
-}
-
 #[tokio::test]
 async fn a_rejected_registration_keeps_its_reason_and_cannot_log_in() {
     let w = World::start(|_| {}).await;
@@ -75,7 +62,7 @@ async fn a_rejected_registration_keeps_its_reason_and_cannot_log_in() {
         ("rejected".into(), Some("Bukan warga blok ini".into()))
     );
     assert!(admin.pending_registrations().await.is_empty());
-    assert_eq!(audit_count(&w, "user.reject").await, 1);
+    assert_eq!(w.audit_count("user.reject").await, 1);
     // A rejected number gets no code and cannot log in.
     let cooldown = w.app.state.kv.key(&format!("otp:cooldown:{PHONE}"));
     let _: i64 = redis.del(vec![challenge.clone(), cooldown]).await.unwrap();
@@ -134,8 +121,8 @@ async fn deactivating_takes_a_resident_off_the_router_and_activating_brings_them
         .await
         .unwrap();
     assert_eq!(router_users(&w).await[LOCAL]["disabled"], "false");
-    assert_eq!(audit_count(&w, "user.deactivate").await, 2);
-    assert_eq!(audit_count(&w, "user.activate").await, 1);
+    assert_eq!(w.audit_count("user.deactivate").await, 2);
+    assert_eq!(w.audit_count("user.activate").await, 1);
     // Nobody deactivates themselves.
     let me: uuid::Uuid = w
         .app

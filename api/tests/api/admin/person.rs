@@ -22,19 +22,6 @@ async fn detail(w: &World, admin: &Cookies, id: Uuid) -> Value {
     body
 }
 
-async fn audit_count(w: &World, action: &str) -> i64 {
-    w.app
-        .db()
-        .await
-        .query_one(
-            "select count(*) from audit_log where action = $1",
-            &[&action],
-        )
-        .await
-        .unwrap()
-        .get(0)
-}
-
 fn limit_of(session: &std::collections::HashMap<String, String>) -> i64 {
     session["limit-bytes-total"].parse().unwrap()
 }
@@ -86,7 +73,7 @@ async fn twenty_identical_adjustments_credit_once_and_the_live_limit_follows() {
         (r.get(0), r.get(1))
     };
     assert_eq!((quota, rows), (3 * GIB, 1));
-    assert_eq!(audit_count(&w, "quota.adjust").await, 1);
+    assert_eq!(w.audit_count("quota.adjust").await, 1);
 
     // The router's live limit follows at the reaction.
     api::worker::reconcile_user_now(&w.app.state, id)
@@ -295,7 +282,7 @@ async fn a_profile_edit_normalizes_the_number_and_keeps_every_rule() {
         entry["before"].get("name").is_none(),
         "only what changed: {entry}"
     );
-    assert_eq!(audit_count(&w, "user.edit").await, 2);
+    assert_eq!(w.audit_count("user.edit").await, 2);
     let _ = other;
     w.stop().await;
 }
@@ -340,7 +327,7 @@ async fn a_password_reset_ends_live_sessions_and_the_router_gets_the_new_one() {
         password.as_str(),
         "the router has the new password"
     );
-    assert_eq!(audit_count(&w, "user.hotspot_password_reset").await, 1);
+    assert_eq!(w.audit_count("user.hotspot_password_reset").await, 1);
     w.stop().await;
 }
 
@@ -386,7 +373,7 @@ async fn an_admin_kicks_one_session_and_forgets_a_device() {
     .await;
     assert_eq!((s, b["session_id"].as_str()), (200, Some(session.as_str())));
     assert!(active_users(&w).await.is_empty());
-    assert_eq!(audit_count(&w, "session.kick").await, 1);
+    assert_eq!(w.audit_count("session.kick").await, 1);
 
     let forget = format!("/api/v1/admin/users/{id}/devices/{device}");
     let (s, _) = admin_call(&w, Method::DELETE, &forget, &admin.cookies, None).await;

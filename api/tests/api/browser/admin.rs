@@ -152,30 +152,10 @@ async fn live_limit(w: &World) -> Option<i64> {
         .and_then(|r| r.get("limit-bytes-total")?.parse().ok())
 }
 
-/// The phone asks for a code on the captive page and types the new one
-/// (the inbox may hold older codes for this number).
+/// The phone opens the captive page and logs in with a new code.
 async fn log_in_again(s: &Stack, phone: &Browser) {
-    let fonnte = &s.w.sb.fakes.fonnte;
-    let earlier = fonnte
-        .at_least(Some(PHONE), 0, std::time::Duration::ZERO)
-        .await
-        .len();
     phone.goto(&s.captive_url()).await;
-    phone.type_into("#phone", "0812-3456-7890").await;
-    phone.click("#send-code").await;
-    phone.wait_for("#otp").await;
-    let inbox = fonnte
-        .at_least(Some(PHONE), earlier + 1, std::time::Duration::from_secs(10))
-        .await;
-    let code: String = inbox
-        .last()
-        .unwrap()
-        .message
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a code")
-        .to_owned();
-    phone.type_into("#otp", &code).await;
+    s.log_in(phone).await;
 }
 
 #[tokio::test]

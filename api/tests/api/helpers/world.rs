@@ -75,6 +75,20 @@ impl World {
         World { app, sb, router_id }
     }
 
+    /// How many audit entries have this action.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        self.app
+            .db()
+            .await
+            .query_one(
+                "select count(*) from audit_log where action = $1",
+                &[&action],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
     /// An approved resident with 5 GiB for 30 days.
     pub async fn resident(&self, phone: &str) -> Uuid {
         let id = Uuid::now_v7();
