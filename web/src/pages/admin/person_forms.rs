@@ -54,6 +54,14 @@ pub fn PersonActions(d: UserDetail, shown: Shown) -> impl IntoView {
             .flatten()
             .is_some_and(|a| a.user.role == Role::SuperAdmin)
     };
+    // Nobody blocks, deactivates or deletes their own account (the API refuses too).
+    let person = StoredValue::new(d.user.id.to_string());
+    let myself = move || {
+        c.account
+            .get()
+            .flatten()
+            .is_some_and(|a| person.with_value(|p| a.user.id.as_str() == p))
+    };
     let done = move |r: Result<Option<String>, ApiError>| match r {
         Ok(msg) => {
             error.set(None);
@@ -105,19 +113,19 @@ pub fn PersonActions(d: UserDetail, shown: Shown) -> impl IntoView {
             <h3 id="actions-title">{t!(lang, admin::ACTIONS)}</h3>
             <div class="row wrap">
                 <button type="button" class="primary" id="open-quota" on:click=move |_| toggle(Open::Quota)>{t!(lang, admin::ADJUST_QUOTA)}</button>
-                {if blocked {
-                    view! { <button type="button" id="unblock" on:click=move |_| simple("unblock")>{t!(lang, admin::UNBLOCK)}</button> }.into_any()
-                } else {
-                    view! { <button type="button" class="danger" id="block" on:click=move |_| blocking.set(true)>{t!(lang, admin::BLOCK)}</button> }.into_any()
+                {move || match (blocked, myself()) {
+                    (true, _) => view! { <button type="button" id="unblock" on:click=move |_| simple("unblock")>{t!(lang, admin::UNBLOCK)}</button> }.into_any(),
+                    (false, false) => view! { <button type="button" class="danger" id="block" on:click=move |_| blocking.set(true)>{t!(lang, admin::BLOCK)}</button> }.into_any(),
+                    (false, true) => ().into_any(),
                 }}
-                {if active {
-                    view! { <button type="button" id="deactivate" on:click=move |_| simple("deactivate")>{t!(lang, admin::DEACTIVATE)}</button> }.into_any()
-                } else {
-                    view! { <button type="button" id="activate" on:click=move |_| simple("activate")>{t!(lang, admin::ACTIVATE)}</button> }.into_any()
+                {move || match (active, myself()) {
+                    (true, false) => view! { <button type="button" id="deactivate" on:click=move |_| simple("deactivate")>{t!(lang, admin::DEACTIVATE)}</button> }.into_any(),
+                    (true, true) => ().into_any(),
+                    (false, _) => view! { <button type="button" id="activate" on:click=move |_| simple("activate")>{t!(lang, admin::ACTIVATE)}</button> }.into_any(),
                 }}
                 <button type="button" id="reset-password" on:click=move |_| resetting.set(true)>{t!(lang, admin::RESET_HOTSPOT_PASSWORD)}</button>
                 <button type="button" id="open-profile" on:click=move |_| toggle(Open::Profile)>{t!(lang, admin::EDIT_PROFILE)}</button>
-                {move || me_super().then(|| view! {
+                {move || (me_super() && !myself()).then(|| view! {
                     <button type="button" class="danger" id="open-delete" on:click=move |_| toggle(Open::Delete)>{t!(lang, admin::DELETE)}</button>
                 })}
             </div>
