@@ -8,6 +8,7 @@ pub mod http;
 pub mod identity;
 pub mod integrations;
 pub mod kv;
+pub mod router_cli;
 pub mod routes;
 pub mod secret;
 pub mod services;

@@ -67,7 +67,105 @@ enum RouterCommand {
     },
     /// Read the live router and report what is missing or different
     /// (exit status 2 when something is).
-    Check { router: String },
+    Check {
+        router: String,
+    },
+    /// Add a router after a passing connection test (nothing is saved when it
+    /// fails). The API password is read from GERBANG_ROUTER_PASSWORD, else
+    /// from the first line of stdin.
+    Add {
+        name: String,
+        #[command(flatten)]
+        settings: RouterFlags,
+    },
+    /// Change a router (only what is given); tested before saving. With
+    /// --new-password the password is read like `add`'s.
+    Edit {
+        name: String,
+        /// A new name.
+        #[arg(long)]
+        rename: Option<String>,
+        #[arg(long)]
+        new_password: bool,
+        #[command(flatten)]
+        settings: RouterFlags,
+    },
+    /// Every router, disabled ones too.
+    List,
+    /// The worker and the live views leave a disabled router alone.
+    Disable {
+        name: String,
+    },
+    Enable {
+        name: String,
+    },
+}
+
+/// Connection settings of `router add` / `router edit`.
+#[derive(clap::Args)]
+struct RouterFlags {
+    /// Address of the router's API service.
+    #[arg(long)]
+    host: Option<String>,
+    /// 8728 (api), or 8729 with --fingerprint (api-ssl).
+    #[arg(long)]
+    port: Option<i32>,
+    /// The API account (default `gerbang`, the provisioning script's).
+    #[arg(long)]
+    user: Option<String>,
+    /// SHA-256 of the router's certificate: connect with api-ssl and pin it.
+    #[arg(long)]
+    fingerprint: Option<String>,
+    /// `hotspot_login` (default) or `bypass`.
+    #[arg(long)]
+    mode: Option<String>,
+    /// The router's login page, e.g. http://10.5.50.1/login.
+    #[arg(long)]
+    login_url: Option<String>,
+    /// The hotspot server's name on the router.
+    #[arg(long)]
+    hotspot_server: Option<String>,
+    /// New registrations go to this router.
+    #[arg(long)]
+    default: bool,
+}
+
+/// A secret from the environment, else the first line of stdin.
+fn secret_from(var: &str) -> anyhow::Result<String> {
+    match std::env::var(var) {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+        }
+    }
+}
+
+fn router_args(
+    name: String,
+    flags: RouterFlags,
+    password: Option<String>,
+) -> anyhow::Result<api::router_cli::RouterArgs> {
+    let mode = match flags.mode.as_deref() {
+        None => None,
+        Some("hotspot_login") => Some(shared_types::LoginMode::HotspotLogin),
+        Some("bypass") => Some(shared_types::LoginMode::Bypass),
+        Some(other) => anyhow::bail!("--mode is hotspot_login or bypass, not {other:?}"),
+    };
+    Ok(api::router_cli::RouterArgs {
+        name,
+        rename: None,
+        host: flags.host,
+        port: flags.port,
+        user: flags.user,
+        fingerprint: flags.fingerprint,
+        mode,
+        login_url: flags.login_url,
+        hotspot_server: flags.hotspot_server,
+        default: flags.default,
+        password,
+    })
 }
 
 #[derive(Subcommand)]
@@ -146,14 +244,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let role = shared_types::Role::parse(&role)
                 .ok_or_else(|| anyhow::anyhow!("unknown role {role:?}"))?;
-            let password = match std::env::var("GERBANG_ADMIN_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = secret_from("GERBANG_ADMIN_PASSWORD")?;
             let state = AppState::connect(settings).await?;
             api::db::migrate(&state.settings.database).await?;
             let id = api::services::accounts::create_admin(
@@ -168,11 +259,50 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("account {username} ready ({id})");
             Ok(())
         }
+        Command::Router(RouterCommand::Add {
+            name,
+            settings: flags,
+        }) => {
+            let password = secret_from("GERBANG_ROUTER_PASSWORD")?;
+            let args = router_args(name, flags, Some(password))?;
+            let state = AppState::connect(settings).await?;
+            api::db::migrate(&state.settings.database).await?;
+            api::router_cli::add(&state, args).await
+        }
+        Command::Router(RouterCommand::Edit {
+            name,
+            rename,
+            new_password,
+            settings: flags,
+        }) => {
+            let password = if new_password {
+                Some(secret_from("GERBANG_ROUTER_PASSWORD")?)
+            } else {
+                None
+            };
+            let mut args = router_args(name, flags, password)?;
+            args.rename = rename;
+            let state = AppState::connect(settings).await?;
+            api::router_cli::edit(&state, args).await
+        }
+        Command::Router(RouterCommand::List) => {
+            let state = AppState::connect(settings).await?;
+            api::router_cli::list(&state).await
+        }
+        Command::Router(RouterCommand::Disable { name }) => {
+            let state = AppState::connect(settings).await?;
+            api::router_cli::set_disabled(&state, &name, true).await
+        }
+        Command::Router(RouterCommand::Enable { name }) => {
+            let state = AppState::connect(settings).await?;
+            api::router_cli::set_disabled(&state, &name, false).await
+        }
         Command::Router(cmd) => {
             let name = match &cmd {
                 RouterCommand::Provision { router } | RouterCommand::Check { router } => {
                     router.clone()
                 }
+                _ => unreachable!("handled above"),
             };
             let state = AppState::connect(settings).await?;
             let router = {
@@ -208,6 +338,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         std::process::exit(2);
                     }
                 }
+                _ => unreachable!("handled above"),
             }
             Ok(())
         }
@@ -217,6 +348,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             router_password,
             login_url,
         } => {
+            if settings.environment == api::settings::Environment::Production {
+                anyhow::bail!(
+                    "`gerbang demo` creates a super admin with a known password and is for \
+                     development only; in production use `gerbang admin create` and \
+                     `gerbang router add` (README, \"First run in production\")"
+                );
+            }
             let (host, port) = router
                 .rsplit_once(':')
                 .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))

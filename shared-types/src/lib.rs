@@ -20,6 +20,7 @@ pub mod payments;
 pub mod phone;
 pub mod portal;
 pub mod registration;
+pub mod routers;
 pub mod user_detail;
 pub mod user_list;
 pub mod users;
@@ -44,6 +45,7 @@ pub use payments::{
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
 pub use registration::*;
+pub use routers::{ConnectionProblem, ConnectionTest, RouterInput, RouterSaved, RouterView};
 pub use user_detail::{
     LedgerEntry, LiveSession, LiveSessions, OnlineNow, OnlineRouter, UserDetail,
 };

@@ -8,7 +8,7 @@ use uuid::Uuid;
 const COLUMNS: &str =
     "id, name, host, port, tls, tls_fingerprint, api_username, api_password_sealed, \
      login_mode, hotspot_server, login_url, hotspot_profile, address_list_prefix, is_default, \
-     fup_profile";
+     fup_profile, disabled, created_at";
 
 /// One managed router. The API password stays sealed until a connection is made.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub struct RouterRow {
     pub is_default: bool,
     /// The profile (with the FUP rate limit) a user in FUP logs in with.
     pub fup_profile: String,
+    /// Left alone by the worker and the live views.
+    pub disabled: bool,
+    pub created_at: time::OffsetDateTime,
 }
 
 /// The advisory-lock key of a router (two 32-bit halves of its id's hash).
@@ -79,6 +82,8 @@ impl RouterRow {
             address_list_prefix: r.get("address_list_prefix"),
             is_default: r.get("is_default"),
             fup_profile: r.get("fup_profile"),
+            disabled: r.get("disabled"),
+            created_at: r.get("created_at"),
         }
     }
 
@@ -102,6 +107,8 @@ impl RouterRow {
             address_list_prefix: "gerbang-".into(),
             is_default: true,
             fup_profile: "gerbang-fup".into(),
+            disabled: false,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
         }
     }
 }
@@ -126,7 +133,8 @@ pub async fn default_router(
 ) -> Result<Option<RouterRow>, tokio_postgres::Error> {
     let stmt = db
         .prepare_cached(&format!(
-            "select {COLUMNS} from routers order by is_default desc, created_at, id limit 1"
+            "select {COLUMNS} from routers where not disabled
+             order by is_default desc, created_at, id limit 1"
         ))
         .await?;
     Ok(db
@@ -194,8 +202,23 @@ pub async fn id_by_name(
         .map(|r| r.get(0)))
 }
 
-/// Every router, by name.
+/// Every router the worker and the live views work on (not disabled), by name.
 pub async fn all(db: &impl GenericClient) -> Result<Vec<RouterRow>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(&format!(
+            "select {COLUMNS} from routers where not disabled order by name"
+        ))
+        .await?;
+    Ok(db
+        .query(&stmt, &[])
+        .await?
+        .iter()
+        .map(RouterRow::from_row)
+        .collect())
+}
+
+/// Every router, disabled ones too (the admin's list), by name.
+pub async fn listed(db: &impl GenericClient) -> Result<Vec<RouterRow>, tokio_postgres::Error> {
     let stmt = db
         .prepare_cached(&format!("select {COLUMNS} from routers order by name"))
         .await?;
@@ -205,4 +228,149 @@ pub async fn all(db: &impl GenericClient) -> Result<Vec<RouterRow>, tokio_postgr
         .iter()
         .map(RouterRow::from_row)
         .collect())
+}
+
+/// A router's settings as an admin saves them (the password already sealed
+/// with the row id as associated data).
+pub struct RouterRecord<'a> {
+    pub name: &'a str,
+    pub host: &'a str,
+    pub port: i32,
+    pub tls: bool,
+    pub tls_fingerprint: Option<String>,
+    pub api_username: &'a str,
+    pub api_password_sealed: &'a str,
+    pub login_mode: LoginMode,
+    pub hotspot_server: &'a str,
+    pub login_url: &'a str,
+    pub hotspot_profile: &'a str,
+    pub fup_profile: &'a str,
+    pub address_list_prefix: &'a str,
+    pub is_default: bool,
+}
+
+fn mode_text(m: LoginMode) -> &'static str {
+    match m {
+        LoginMode::HotspotLogin => "hotspot_login",
+        LoginMode::Bypass => "bypass",
+    }
+}
+
+pub async fn insert(
+    db: &impl GenericClient,
+    id: Uuid,
+    r: &RouterRecord<'_>,
+) -> Result<RouterRow, tokio_postgres::Error> {
+    let row = db
+        .query_one(
+            &format!(
+                "insert into routers (id, name, host, port, tls, tls_fingerprint, api_username,
+                    api_password_sealed, login_mode, hotspot_server, login_url, hotspot_profile,
+                    fup_profile, address_list_prefix, is_default)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 returning {COLUMNS}"
+            ),
+            &[
+                &id,
+                &r.name,
+                &r.host,
+                &r.port,
+                &r.tls,
+                &r.tls_fingerprint,
+                &r.api_username,
+                &r.api_password_sealed,
+                &mode_text(r.login_mode),
+                &r.hotspot_server,
+                &r.login_url,
+                &r.hotspot_profile,
+                &r.fup_profile,
+                &r.address_list_prefix,
+                &r.is_default,
+            ],
+        )
+        .await?;
+    Ok(RouterRow::from_row(&row))
+}
+
+pub async fn update(
+    db: &impl GenericClient,
+    id: Uuid,
+    r: &RouterRecord<'_>,
+) -> Result<RouterRow, tokio_postgres::Error> {
+    let row = db
+        .query_one(
+            &format!(
+                "update routers set name = $2, host = $3, port = $4, tls = $5, tls_fingerprint = $6,
+                    api_username = $7, api_password_sealed = $8, login_mode = $9,
+                    hotspot_server = $10, login_url = $11, hotspot_profile = $12,
+                    fup_profile = $13, address_list_prefix = $14, is_default = $15,
+                    updated_at = now()
+                 where id = $1 returning {COLUMNS}"
+            ),
+            &[
+                &id,
+                &r.name,
+                &r.host,
+                &r.port,
+                &r.tls,
+                &r.tls_fingerprint,
+                &r.api_username,
+                &r.api_password_sealed,
+                &mode_text(r.login_mode),
+                &r.hotspot_server,
+                &r.login_url,
+                &r.hotspot_profile,
+                &r.fup_profile,
+                &r.address_list_prefix,
+                &r.is_default,
+            ],
+        )
+        .await?;
+    Ok(RouterRow::from_row(&row))
+}
+
+/// The router row, locked until the transaction ends.
+pub async fn by_id_for_update(
+    db: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<RouterRow>, tokio_postgres::Error> {
+    Ok(db
+        .query_opt(
+            &format!("select {COLUMNS} from routers where id = $1 for update"),
+            &[&id],
+        )
+        .await?
+        .as_ref()
+        .map(RouterRow::from_row))
+}
+
+/// No router but `keep` is the default any more.
+pub async fn clear_default(
+    db: &impl GenericClient,
+    keep: Uuid,
+) -> Result<(), tokio_postgres::Error> {
+    db.execute(
+        "update routers set is_default = false, updated_at = now() where is_default and id <> $1",
+        &[&keep],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_disabled(
+    db: &impl GenericClient,
+    id: Uuid,
+    disabled: bool,
+) -> Result<Option<RouterRow>, tokio_postgres::Error> {
+    Ok(db
+        .query_opt(
+            &format!(
+                "update routers set disabled = $2, updated_at = now() where id = $1
+                 returning {COLUMNS}"
+            ),
+            &[&id, &disabled],
+        )
+        .await?
+        .as_ref()
+        .map(RouterRow::from_row))
 }

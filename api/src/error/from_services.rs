@@ -243,6 +243,41 @@ impl From<RegistrationError> for ApiError {
     }
 }
 
+impl From<crate::services::router_admin::RouterAdminError> for ApiError {
+    fn from(e: crate::services::router_admin::RouterAdminError) -> Self {
+        use crate::services::router_admin::{problem_field, RouterAdminError as E};
+        match e {
+            E::NotFound => ApiError::new(ErrorCode::NotFound, "no router with this id"),
+            E::Rank => ApiError::new(ErrorCode::Forbidden, "routers are set up by super admins"),
+            E::NameTaken => ApiError::new(ErrorCode::Conflict, "another router has this name")
+                .with_detail("fields", serde_json::json!({ "name": ["taken"] })),
+            E::PasswordRequired => {
+                ApiError::new(ErrorCode::ValidationFailed, "the API password is required")
+                    .with_detail(
+                        "fields",
+                        serde_json::json!({ "api_password": ["required"] }),
+                    )
+            }
+            E::TestFailed(test) => {
+                let problem = test
+                    .problem
+                    .unwrap_or(shared_types::ConnectionProblem::Protocol);
+                let code = serde_json::to_value(problem).unwrap_or_default();
+                ApiError::new(
+                    ErrorCode::ValidationFailed,
+                    "the router did not accept the connection; nothing was saved",
+                )
+                .with_detail(
+                    "fields",
+                    serde_json::json!({ problem_field(problem): [code] }),
+                )
+                .with_detail("test", serde_json::to_value(&*test).unwrap_or_default())
+            }
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<UserAdminError> for ApiError {
     fn from(e: UserAdminError) -> Self {
         match e {

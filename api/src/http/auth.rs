@@ -198,6 +198,20 @@ impl<'a> poem::FromRequest<'a> for AdminAuth {
     }
 }
 
+/// A super admin (routers and settings), refused before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct SuperAdminAuth(pub Auth);
+
+impl<'a> poem::FromRequest<'a> for SuperAdminAuth {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let auth = Auth::from_request(req, body).await?;
+        if auth.role != shared_types::Role::SuperAdmin {
+            return Err(ApiError::new(ErrorCode::Forbidden, "super admins only").into());
+        }
+        Ok(SuperAdminAuth(auth))
+    }
+}
+
 /// The `User-Agent`, truncated for storage.
 pub struct UserAgent(pub Option<String>);
 

@@ -19,6 +19,7 @@ pub mod provision;
 pub mod reconcile;
 pub mod registration;
 pub mod router_account;
+pub mod router_admin;
 pub mod sessions;
 pub mod user_admin;
 pub mod user_changes;

@@ -106,3 +106,30 @@ async fn migrations_create_the_foundation_and_audit_log_is_append_only() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn the_demo_refuses_to_run_in_production() {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    let out = Command::new(env!("CARGO_BIN_EXE_gerbang"))
+        .arg("demo")
+        .env("GERBANG__ENVIRONMENT", "production")
+        .env("GERBANG__CRYPTO__KEYS", format!("prod:{key}"))
+        .env("GERBANG__CRYPTO__ACTIVE_KID", "prod")
+        .env(
+            "GERBANG__OTP__PEPPER",
+            "a-production-pepper-of-at-least-32-chars",
+        )
+        .env("GERBANG__TURNSTILE__ALLOW_TEST_KEYS", "false")
+        .env("GERBANG__MIDTRANS__SERVER_KEY", "Mid-server-merchant-key")
+        .env("GERBANG__SESSION__COOKIE_SECURE", "true")
+        .env("GERBANG__DATABASE__URL", "postgres://nowhere.invalid/x")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`gerbang demo`") && stderr.contains("development only"),
+        "{stderr}"
+    );
+}

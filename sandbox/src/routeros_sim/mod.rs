@@ -161,6 +161,28 @@ impl Router {
         .await
     }
 
+    /// Whether an account added on the router (`/user`) may log in to the
+    /// API with this password: enabled, and its group has the `api` policy.
+    pub async fn api_account_ok(&self, name: &str, password: &str) -> bool {
+        self.with_state(|s| {
+            let Some(user) = s.table_ref("/user").iter().find(|u| {
+                u.props.get("name").map(String::as_str) == Some(name)
+                    && u.props.get("password").map(String::as_str) == Some(password)
+                    && u.props.get("disabled").map(String::as_str) != Some("true")
+            }) else {
+                return false;
+            };
+            let group = user.props.get("group").cloned().unwrap_or_default();
+            s.table_ref("/user/group").iter().any(|g| {
+                g.props.get("name") == Some(&group)
+                    && g.props
+                        .get("policy")
+                        .is_some_and(|p| p.split(',').any(|x| x.trim() == "api"))
+            })
+        })
+        .await
+    }
+
     /// How many times a command (`/ip/hotspot/active/print`) was run since start.
     pub async fn command_count(&self, word: &str) -> u64 {
         self.with_state(|s| s.commands.get(word).copied().unwrap_or(0))

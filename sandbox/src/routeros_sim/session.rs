@@ -249,7 +249,14 @@ impl<S: AsyncRead + AsyncWrite + Send> Session<S> {
             self.challenge = Some(challenge);
             return vec![Sentence::new("!done").attr("ret", hex)];
         }
-        if name_ok && s.get("password") == Some(config.password.as_str()) && !faults.reject_logins {
+        let configured = name_ok && s.get("password") == Some(config.password.as_str());
+        // Accounts an operator added on the router log in too (the
+        // provisioning script's least-privilege `gerbang` user).
+        let added = match (s.get("name"), s.get("password")) {
+            (Some(n), Some(p)) if !name_ok => self.router.api_account_ok(n, p).await,
+            _ => false,
+        };
+        if (configured || added) && !faults.reject_logins {
             self.logged_in = true;
             return vec![Sentence::new("!done")];
         }

@@ -109,7 +109,7 @@ impl State {
     }
 
     fn seed_defaults(&mut self) {
-        let defaults: [(&'static str, &[(&str, &str)]); 4] = [
+        let defaults: [(&'static str, &[(&str, &str)]); 7] = [
             (
                 "/ip/hotspot/user/profile",
                 &[
@@ -141,6 +141,28 @@ impl State {
                     ("idle-timeout", "5m"),
                     ("addresses-per-mac", "2"),
                     ("disabled", "false"),
+                ],
+            ),
+            // RouterOS' built-in groups, with their policies.
+            (
+                "/user/group",
+                &[
+                    ("name", "read"),
+                    ("policy", "local,telnet,ssh,reboot,read,test,winbox,password,web,sniff,api,romon,rest-api,!ftp,!write,!policy,!sensitive"),
+                ],
+            ),
+            (
+                "/user/group",
+                &[
+                    ("name", "write"),
+                    ("policy", "local,telnet,ssh,reboot,read,write,test,winbox,password,web,sniff,api,romon,rest-api,!ftp,!policy,!sensitive"),
+                ],
+            ),
+            (
+                "/user/group",
+                &[
+                    ("name", "full"),
+                    ("policy", "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon,rest-api"),
                 ],
             ),
             (

@@ -459,6 +459,22 @@ pub static SPECS: &[Spec] = &[
         removable: true,
         persisted: true,
     },
+    Spec {
+        path: "/user/group",
+        writable: &["name", "policy", "skin", "comment"],
+        readonly: &[],
+        defaults: &[("skin", "default")],
+        required: &["name", "policy"],
+        unique: Some((
+            &["name"],
+            "failure: group with the same name already exists",
+        )),
+        refs: &[],
+        enums: &[],
+        editable: true,
+        removable: true,
+        persisted: true,
+    },
 ];
 
 pub fn spec(path: &str) -> Option<&'static Spec> {

@@ -1,15 +1,24 @@
-//! `/admin/routers`: routers as gerbang sees them.
+//! `/admin/routers`: setting routers up (super admins) and what gerbang sees
+//! of them (drift).
 
 use poem::web::Data;
 use poem_openapi::{param::Path, payload::Json, OpenApi};
-use shared_types::RouterDrift;
+use shared_types::{ConnectionTest, RouterDrift, RouterInput, RouterSaved, RouterView};
 use uuid::Uuid;
 
 use crate::{
-    error::ApiResult, http::auth::AdminAuth, routes::ApiTags, services::drift, state::AppState,
+    error::ApiResult,
+    http::{
+        auth::{AdminAuth, SuperAdminAuth},
+        client_ip::ClientIp,
+        valid::Valid,
+    },
+    routes::ApiTags,
+    services::{drift, router_admin},
+    state::AppState,
 };
 
-/// Routers as gerbang sees them (`/admin/routers/…`).
+/// Routers (`/admin/routers/…`).
 pub struct AdminRoutersApi;
 
 #[OpenApi(
@@ -18,6 +27,113 @@ pub struct AdminRoutersApi;
     tag = "ApiTags::AdminRouters"
 )]
 impl AdminRoutersApi {
+    /// Every router, disabled ones too (super admins). Never the API password.
+    #[oai(path = "/", method = "get", operation_id = "list_routers")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+    ) -> ApiResult<Json<Vec<RouterView>>> {
+        Ok(Json(router_admin::list(&state, Some(&admin.0)).await?))
+    }
+
+    /// Add a router (super admins). The connection is tested first with
+    /// exactly these settings; a failed test (422, `details.test` says what
+    /// the router answered, `details.fields` the field to fix) saves nothing.
+    #[oai(path = "/", method = "post", operation_id = "create_router")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        client: ClientIp,
+        body: Valid<RouterInput>,
+    ) -> ApiResult<Json<RouterSaved>> {
+        let (router, test) =
+            router_admin::save(&state, Some(&admin.0), None, &body, Some(client.0)).await?;
+        Ok(Json(RouterSaved { router, test }))
+    }
+
+    /// Test settings without saving (super admins; `api_password` required).
+    #[oai(path = "/test", method = "post", operation_id = "test_router")]
+    async fn test(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        body: Valid<RouterInput>,
+    ) -> ApiResult<Json<ConnectionTest>> {
+        Ok(Json(
+            router_admin::test_only(&state, Some(&admin.0), None, &body).await?,
+        ))
+    }
+
+    /// Change a router's settings (super admins); without `api_password` the
+    /// stored one stays. Tested first, like adding.
+    #[oai(path = "/:id", method = "put", operation_id = "update_router")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+        body: Valid<RouterInput>,
+    ) -> ApiResult<Json<RouterSaved>> {
+        let (router, test) =
+            router_admin::save(&state, Some(&admin.0), Some(id.0), &body, Some(client.0)).await?;
+        Ok(Json(RouterSaved { router, test }))
+    }
+
+    /// Test a router's changed settings without saving (the stored password
+    /// unless a new one is sent).
+    #[oai(
+        path = "/:id/test",
+        method = "post",
+        operation_id = "test_saved_router"
+    )]
+    async fn test_saved(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        id: Path<Uuid>,
+        body: Valid<RouterInput>,
+    ) -> ApiResult<Json<ConnectionTest>> {
+        Ok(Json(
+            router_admin::test_only(&state, Some(&admin.0), Some(id.0), &body).await?,
+        ))
+    }
+
+    /// Disable a router: the worker and the live views leave it alone and
+    /// new registrations go elsewhere; its accounts on the router stay.
+    #[oai(
+        path = "/:id/disable",
+        method = "post",
+        operation_id = "disable_router"
+    )]
+    async fn disable(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<RouterView>> {
+        Ok(Json(
+            router_admin::set_disabled(&state, Some(&admin.0), id.0, true, Some(client.0)).await?,
+        ))
+    }
+
+    /// Enable a disabled router again.
+    #[oai(path = "/:id/enable", method = "post", operation_id = "enable_router")]
+    async fn enable(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<RouterView>> {
+        Ok(Json(
+            router_admin::set_disabled(&state, Some(&admin.0), id.0, false, Some(client.0)).await?,
+        ))
+    }
+
     /// Where the router and the database disagree: per user (account
     /// properties, address-list membership, bypass bindings, usage not yet
     /// accounted) and the router's health (reachable, latency, last cycle).

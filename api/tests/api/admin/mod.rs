@@ -5,3 +5,4 @@ mod activity;
 mod finding;
 mod person;
 mod ranks;
+mod routers;
