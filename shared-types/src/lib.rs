@@ -45,7 +45,10 @@ pub use payments::{
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
 pub use registration::*;
-pub use routers::{ConnectionProblem, ConnectionTest, RouterInput, RouterSaved, RouterView};
+pub use routers::{
+    ConnectionProblem, ConnectionTest, RouterInput, RouterSaved, RouterSetup, RouterView,
+    SetupCheck,
+};
 pub use user_detail::{
     LedgerEntry, LiveSession, LiveSessions, OnlineNow, OnlineRouter, UserDetail,
 };

@@ -182,3 +182,28 @@ pub struct RouterSaved {
     pub router: RouterView,
     pub test: ConnectionTest,
 }
+
+/// One item of a live router's setup check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SetupCheck {
+    /// What was checked, e.g. "user profile gerbang-fup".
+    pub item: String,
+    pub ok: bool,
+    /// What the router has, or what is missing.
+    pub detail: String,
+}
+
+/// A router's setup: the provisioning script and what the live router lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct RouterSetup {
+    /// The RouterOS script to paste in the router's terminal (safe to run twice).
+    pub script: String,
+    /// The live check; empty when the router could not be read.
+    pub checks: Vec<SetupCheck>,
+    /// False when the router did not answer (`checks` is then unknown).
+    pub reachable: bool,
+    /// Why the router could not be read.
+    pub error: Option<String>,
+}

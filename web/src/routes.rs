@@ -13,6 +13,7 @@ pub mod seg {
     pub const ADMIN_PEOPLE: &str = "pengguna";
     pub const ADMIN_ONLINE: &str = "online";
     pub const ADMIN_AUDIT: &str = "audit";
+    pub const ADMIN_ROUTERS: &str = "router";
 }
 
 /// A page of the SPA.
@@ -42,6 +43,8 @@ pub enum Page {
     AdminOnline,
     /// `/admin/audit`: the audit log.
     AdminAudit,
+    /// `/admin/router`: routers (super admins).
+    AdminRouters,
 }
 
 impl Page {
@@ -60,6 +63,7 @@ impl Page {
             Page::AdminPerson(id) => format!("/{}/{}/{id}", seg::ADMIN, seg::ADMIN_PEOPLE),
             Page::AdminOnline => format!("/{}/{}", seg::ADMIN, seg::ADMIN_ONLINE),
             Page::AdminAudit => format!("/{}/{}", seg::ADMIN, seg::ADMIN_AUDIT),
+            Page::AdminRouters => format!("/{}/{}", seg::ADMIN, seg::ADMIN_ROUTERS),
         }
     }
 

@@ -359,6 +359,51 @@ pub async fn save(
     Ok((view(&row), test))
 }
 
+/// The provisioning script and the live check of one router.
+pub async fn setup(
+    state: &AppState,
+    actor: Option<&Auth>,
+    id: Uuid,
+) -> Result<shared_types::RouterSetup, RouterAdminError> {
+    super_admin(actor)?;
+    let row = {
+        let db = state.db.get().await?;
+        db::routers::by_id(&db, id)
+            .await?
+            .ok_or(RouterAdminError::NotFound)?
+    };
+    let script = crate::services::provision::script(&state.settings, &row);
+    let checked = async {
+        let client = state
+            .routers
+            .client(&row)
+            .await
+            .map_err(crate::services::router_account::HotspotError::from)?;
+        crate::services::provision::check_router(&state.settings, &client, &row).await
+    };
+    Ok(match checked.await {
+        Ok(checks) => shared_types::RouterSetup {
+            script,
+            checks: checks
+                .into_iter()
+                .map(|c| shared_types::SetupCheck {
+                    item: c.item,
+                    ok: c.ok,
+                    detail: c.detail,
+                })
+                .collect(),
+            reachable: true,
+            error: None,
+        },
+        Err(e) => shared_types::RouterSetup {
+            script,
+            checks: Vec::new(),
+            reachable: false,
+            error: Some(e.to_string()),
+        },
+    })
+}
+
 /// Disables or enables a router: the worker and the live views leave a
 /// disabled router alone; its accounts on the router stay as they are.
 pub async fn set_disabled(

@@ -78,6 +78,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("test_saved_router", Access::SuperAdmin),
     ("disable_router", Access::SuperAdmin),
     ("enable_router", Access::SuperAdmin),
+    ("router_setup", Access::SuperAdmin),
     ("admin_list_packages", Access::Admin),
     ("create_package", Access::Admin),
     ("update_package", Access::Admin),

@@ -2,11 +2,11 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    AccessStatus, Adjusted, AuditPage, BlockUser, Deleted, KickSession, Kicked, LoginResult,
-    OnlineNow, OtpRequested, PackageInput, PackageRemoved, PackageView, PasswordLogin,
+    AccessStatus, Adjusted, AuditPage, BlockUser, ConnectionTest, Deleted, KickSession, Kicked,
+    LoginResult, OnlineNow, OtpRequested, PackageInput, PackageRemoved, PackageView, PasswordLogin,
     PasswordReset, ProfileEdit, PurchaseStatus, QuotaAdjustment, Registration, RejectRegistration,
-    RouterDrift, TransactionDetail, TransactionList, UnlockRequest, UserAccess, UserDetail,
-    UserPage, UserRow,
+    RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView, TransactionDetail,
+    TransactionList, UnlockRequest, UserAccess, UserDetail, UserPage, UserRow,
 };
 
 use super::transport::{ApiError, Call};
@@ -249,4 +249,34 @@ pub async fn audit_page(f: &AuditFilter, after: Option<&str>) -> Result<AuditPag
         call = call.query("after", a);
     }
     call.fetch().await
+}
+
+/// `GET /admin/routers` (super admins).
+pub async fn routers() -> Result<Vec<RouterView>, ApiError> {
+    Call::get("/admin/routers").fetch().await
+}
+
+/// `POST /admin/routers/test`: test settings without saving.
+pub async fn test_router(input: &RouterInput) -> Result<ConnectionTest, ApiError> {
+    Call::post("/admin/routers/test").json(input)?.fetch().await
+}
+
+/// `POST /admin/routers`: add a router (tested first; a failed test saves nothing).
+pub async fn create_router(input: &RouterInput) -> Result<RouterSaved, ApiError> {
+    Call::post("/admin/routers").json(input)?.fetch().await
+}
+
+/// `GET /admin/routers/{id}/setup`: the script and the live check.
+pub async fn router_setup(id: &str) -> Result<RouterSetup, ApiError> {
+    let path = format!("/admin/routers/{id}/setup");
+    Call::get(&path).fetch().await
+}
+
+/// `POST /admin/routers/{id}/disable` or `/enable`.
+pub async fn set_router_disabled(id: &str, disabled: bool) -> Result<RouterView, ApiError> {
+    let path = format!(
+        "/admin/routers/{id}/{}",
+        if disabled { "disable" } else { "enable" }
+    );
+    Call::post(&path).fetch().await
 }

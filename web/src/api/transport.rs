@@ -53,6 +53,14 @@ impl ApiError {
         }
     }
 
+    /// `details.<key>` of an envelope, as JSON (e.g. a failed router test).
+    pub fn detail_json(&self, key: &str) -> Option<serde_json::Value> {
+        match self {
+            ApiError::Api { envelope, .. } => envelope.details.get(key).cloned(),
+            _ => None,
+        }
+    }
+
     /// The first problem code per field of a 422/409 (`details.fields`):
     /// `[("phone", "taken")]`.
     pub fn field_codes(&self) -> Vec<(String, String)> {

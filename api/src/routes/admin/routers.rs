@@ -3,7 +3,9 @@
 
 use poem::web::Data;
 use poem_openapi::{param::Path, payload::Json, OpenApi};
-use shared_types::{ConnectionTest, RouterDrift, RouterInput, RouterSaved, RouterView};
+use shared_types::{
+    ConnectionTest, RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -98,6 +100,20 @@ impl AdminRoutersApi {
     ) -> ApiResult<Json<ConnectionTest>> {
         Ok(Json(
             router_admin::test_only(&state, Some(&admin.0), Some(id.0), &body).await?,
+        ))
+    }
+
+    /// The provisioning script (paste it in the router's terminal; safe to
+    /// run twice) and the live check of what the router still lacks.
+    #[oai(path = "/:id/setup", method = "get", operation_id = "router_setup")]
+    async fn setup(
+        &self,
+        state: Data<&AppState>,
+        admin: SuperAdminAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<RouterSetup>> {
+        Ok(Json(
+            router_admin::setup(&state, Some(&admin.0), id.0).await?,
         ))
     }
 

@@ -104,6 +104,38 @@ async fn a_router_is_saved_only_after_a_passing_test_and_its_password_never_come
         .get(0);
     assert_eq!(details["after"]["name"], "Blok B");
     assert!(!details.to_string().contains("sandbox"), "{details}");
+    // Its setup: the script to paste and what the live router still lacks.
+    let (s, setup) = admin_call(
+        &w,
+        Method::GET,
+        &format!("/api/v1/admin/routers/{id}/setup"),
+        c,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, setup["reachable"].as_bool()),
+        (200, Some(true)),
+        "{setup}"
+    );
+    assert!(
+        setup["script"]
+            .as_str()
+            .unwrap()
+            .contains("/ip hotspot user profile"),
+        "{setup}"
+    );
+    let checks = setup["checks"].as_array().unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["item"] == "API login" && c["ok"] == true),
+        "{setup}"
+    );
+    assert!(
+        checks.iter().any(|c| c["ok"] == false),
+        "a fresh router lacks the walled garden: {setup}"
+    );
     // Another router with the same name: 409.
     let (s, env) = admin_call(
         &w,

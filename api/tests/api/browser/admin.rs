@@ -266,3 +266,47 @@ async fn an_admin_adds_quota_then_blocks_a_resident_and_the_audit_page_shows_bot
     save_artifact(&l.screenshot().await, "admin-people-1280x800.png");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_super_admin_adds_the_router_through_the_screen_after_a_green_test() {
+    let s = Stack::start().await;
+    s.w.create_admin(None).await;
+    let b = Browser::start().await;
+    b.goto(&s.url("/admin/router")).await;
+    b.type_into("#username", "kepala").await;
+    b.type_into("#password", "kata-sandi-panjang").await;
+    b.click("#admin-login button[type=submit]").await;
+    b.wait_text("#routers", "r1").await;
+
+    let port = s.w.sb.router().api_addr.port().to_string();
+    b.type_into("#router-name", "Blok B").await;
+    b.type_into("#router-host", "127.0.0.1").await;
+    b.js("document.getElementById('router-port').value = ''; document.getElementById('router-user').value = ''; return null").await;
+    b.type_into("#router-port", &port).await;
+    b.type_into("#router-user", "admin").await;
+    // A wrong password: the router says no, and nothing is saved.
+    b.type_into("#router-password", "salah").await;
+    b.click("#router-save").await;
+    b.wait_text("#router-test", "ditolak").await;
+    assert_eq!(s.w.app.count("routers").await, 1);
+    // The right one: the test is green, then saving adds it to the list.
+    b.js("document.getElementById('router-password').value = ''; return null")
+        .await;
+    b.type_into("#router-password", "sandbox").await;
+    b.click("#router-test-button").await;
+    b.wait_text("#router-test", "Terhubung").await;
+    b.click("#router-save").await;
+    b.wait_text("#routers", "Blok B").await;
+    assert_eq!(s.w.app.count("routers").await, 2);
+
+    // Its setup: the live check as a list, the script to paste.
+    b.click("li[data-router='Blok B'] button.check-router")
+        .await;
+    let checks = b
+        .wait_text("li[data-router='Blok B'] .checks-list", "API login")
+        .await;
+    assert!(checks.contains("walled garden"), "{checks}");
+    assert_fits_the_screen(&b).await;
+    save_artifact(&b.screenshot().await, "admin-routers-360x740.png");
+    s.stop().await;
+}

@@ -10,7 +10,7 @@ use leptos_router::{
 
 use super::{
     audit::AdminAudit, online::AdminOnline, people::AdminPeople, person::AdminPerson,
-    registrations::AdminHome, AdminArea,
+    registrations::AdminHome, routers::AdminRouters, AdminArea,
 };
 use crate::{components::header::Header, pages::not_found::NotFound, routes::seg, state::Ctx};
 
@@ -28,6 +28,7 @@ pub fn AdminApp() -> impl IntoView {
                         <Route path=(StaticSegment(seg::ADMIN_PEOPLE), ParamSegment("id")) view=AdminPerson/>
                         <Route path=StaticSegment(seg::ADMIN_ONLINE) view=AdminOnline/>
                         <Route path=StaticSegment(seg::ADMIN_AUDIT) view=AdminAudit/>
+                        <Route path=StaticSegment(seg::ADMIN_ROUTERS) view=AdminRouters/>
                     </ParentRoute>
                 </Routes>
             </main>

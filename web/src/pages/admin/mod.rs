@@ -12,6 +12,7 @@ pub mod person;
 pub mod person_forms;
 pub mod person_lists;
 pub mod registrations;
+pub mod routers;
 pub mod words;
 
 use leptos::prelude::*;
@@ -48,6 +49,9 @@ pub fn AdminArea() -> impl IntoView {
                     <a href=Page::AdminPeople.path() id="nav-people">{t!(lang, admin::PEOPLE)}</a>
                     <a href=Page::AdminOnline.path() id="nav-online">{t!(lang, admin::ONLINE_NOW)}</a>
                     <a href=Page::AdminAudit.path() id="nav-audit">{t!(lang, admin::AUDIT_LOG)}</a>
+                    {(a.user.role == shared_types::Role::SuperAdmin).then(|| view! {
+                        <a href=Page::AdminRouters.path() id="nav-routers">{t!(lang, admin::ROUTERS)}</a>
+                    })}
                 </nav>
                 <Outlet/>
             }.into_any(),
