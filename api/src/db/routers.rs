@@ -256,11 +256,38 @@ fn mode_text(m: LoginMode) -> &'static str {
     }
 }
 
+/// `$1` = the id, `$2…$15` = the record, in the column order of
+/// [`insert`] and [`update`].
+fn record_params<'a>(
+    id: &'a Uuid,
+    r: &'a RouterRecord<'_>,
+    mode: &'a &'static str,
+) -> [&'a (dyn tokio_postgres::types::ToSql + Sync); 15] {
+    [
+        id,
+        &r.name,
+        &r.host,
+        &r.port,
+        &r.tls,
+        &r.tls_fingerprint,
+        &r.api_username,
+        &r.api_password_sealed,
+        mode,
+        &r.hotspot_server,
+        &r.login_url,
+        &r.hotspot_profile,
+        &r.fup_profile,
+        &r.address_list_prefix,
+        &r.is_default,
+    ]
+}
+
 pub async fn insert(
     db: &impl GenericClient,
     id: Uuid,
     r: &RouterRecord<'_>,
 ) -> Result<RouterRow, tokio_postgres::Error> {
+    let mode = mode_text(r.login_mode);
     let row = db
         .query_one(
             &format!(
@@ -270,23 +297,7 @@ pub async fn insert(
                  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                  returning {COLUMNS}"
             ),
-            &[
-                &id,
-                &r.name,
-                &r.host,
-                &r.port,
-                &r.tls,
-                &r.tls_fingerprint,
-                &r.api_username,
-                &r.api_password_sealed,
-                &mode_text(r.login_mode),
-                &r.hotspot_server,
-                &r.login_url,
-                &r.hotspot_profile,
-                &r.fup_profile,
-                &r.address_list_prefix,
-                &r.is_default,
-            ],
+            &record_params(&id, r, &mode),
         )
         .await?;
     Ok(RouterRow::from_row(&row))
@@ -297,6 +308,7 @@ pub async fn update(
     id: Uuid,
     r: &RouterRecord<'_>,
 ) -> Result<RouterRow, tokio_postgres::Error> {
+    let mode = mode_text(r.login_mode);
     let row = db
         .query_one(
             &format!(
@@ -307,23 +319,7 @@ pub async fn update(
                     updated_at = now()
                  where id = $1 returning {COLUMNS}"
             ),
-            &[
-                &id,
-                &r.name,
-                &r.host,
-                &r.port,
-                &r.tls,
-                &r.tls_fingerprint,
-                &r.api_username,
-                &r.api_password_sealed,
-                &mode_text(r.login_mode),
-                &r.hotspot_server,
-                &r.login_url,
-                &r.hotspot_profile,
-                &r.fup_profile,
-                &r.address_list_prefix,
-                &r.is_default,
-            ],
+            &record_params(&id, r, &mode),
         )
         .await?;
     Ok(RouterRow::from_row(&row))

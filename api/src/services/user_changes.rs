@@ -363,6 +363,17 @@ pub async fn reset_hotspot_password(
     })
 }
 
+/// The person `id`, when the admin may act on them (no row lock: for
+/// changes made on the router).
+async fn reachable_user(state: &AppState, admin: &Auth, id: Uuid) -> Result<User, UserAdminError> {
+    let db = state.db.get().await?;
+    let user = db::users::by_id(&db, id)
+        .await?
+        .ok_or(UserAdminError::NotFound)?;
+    reaches(admin, &user)?;
+    Ok(user)
+}
+
 /// `POST /admin/users/{id}/sessions/kick`: ends one live hotspot session of
 /// this person (checked on the router: another account's session is 404).
 pub async fn kick_session(
@@ -376,13 +387,7 @@ pub async fn kick_session(
         .session_id
         .parse()
         .map_err(|_| field("session_id", "invalid", "not a router session id"))?;
-    let user = {
-        let db = state.db.get().await?;
-        db::users::by_id(&db, id)
-            .await?
-            .ok_or(UserAdminError::NotFound)?
-    };
-    reaches(admin, &user)?;
+    let user = reachable_user(state, admin, id).await?;
     let name = user
         .hotspot_username()
         .ok_or(UserAdminError::NoSuchSession)?;
@@ -438,13 +443,7 @@ pub async fn forget_device_of(
     device: Uuid,
     ip: IpAddr,
 ) -> Result<(), UserAdminError> {
-    let user = {
-        let db = state.db.get().await?;
-        db::users::by_id(&db, id)
-            .await?
-            .ok_or(UserAdminError::NotFound)?
-    };
-    reaches(admin, &user)?;
+    let user = reachable_user(state, admin, id).await?;
     let entry = Entry::admin(admin.user_id, "device.forget")
         .target("user", id)
         .ip(ip)

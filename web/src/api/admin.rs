@@ -274,9 +274,10 @@ pub async fn router_setup(id: &str) -> Result<RouterSetup, ApiError> {
 
 /// `POST /admin/routers/{id}/disable` or `/enable`.
 pub async fn set_router_disabled(id: &str, disabled: bool) -> Result<RouterView, ApiError> {
-    let path = format!(
-        "/admin/routers/{id}/{}",
-        if disabled { "disable" } else { "enable" }
-    );
+    let path = if disabled {
+        format!("/admin/routers/{id}/disable")
+    } else {
+        format!("/admin/routers/{id}/enable")
+    };
     Call::post(&path).fetch().await
 }
