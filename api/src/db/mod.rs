@@ -9,6 +9,7 @@ pub mod devices;
 pub mod ledger;
 pub mod packages;
 pub mod payments;
+pub mod payments_export;
 pub mod routers;
 pub mod sessions;
 pub mod usage;

@@ -295,7 +295,7 @@ pub struct Filter {
     pub package_id: Option<Uuid>,
 }
 
-const FILTER: &str = "($1::text is null or p.status = $1)
+pub(super) const FILTER: &str = "($1::text is null or p.status = $1)
      and ($2::date is null or p.created_at >= ($2::date)::timestamp at time zone $6)
      and ($3::date is null or p.created_at < ($3::date + 1)::timestamp at time zone $6)
      and ($4::uuid is null or p.user_id = $4)

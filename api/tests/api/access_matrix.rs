@@ -84,6 +84,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("update_package", Access::Admin),
     ("delete_package", Access::Admin),
     ("list_transactions", Access::Admin),
+    ("export_transactions_csv", Access::Admin),
     ("get_transaction", Access::Admin),
     ("recheck_transaction", Access::Admin),
 ];

@@ -21,6 +21,19 @@ use crate::{
 /// Transactions for the dashboard (`/admin/purchases/…`).
 pub struct AdminTransactionsApi;
 
+/// A CSV file download.
+#[derive(poem_openapi::ApiResponse)]
+enum CsvFile {
+    /// The CSV (UTF-8 with BOM, CRLF), streamed.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Ok(
+        poem_openapi::payload::Binary<poem::Body>,
+        /// `attachment; filename="transaksi-….csv"`
+        #[oai(header = "Content-Disposition")]
+        String,
+    ),
+}
+
 /// A day filter the database can work with (PostgreSQL dates end at 4713 BC,
 /// and the facility's day boundaries are computed from it).
 pub(crate) fn day_in_range(
@@ -81,6 +94,45 @@ impl AdminTransactionsApi {
         };
         Ok(Json(
             payments::transactions(&state, &filter, limit, offset).await?,
+        ))
+    }
+
+    /// Every transaction matching the filters (as `GET /admin/purchases`,
+    /// without paging) as a CSV for spreadsheets, newest first: streamed from
+    /// the database, so any number of rows takes the same memory.
+    #[oai(
+        path = "/export.csv",
+        method = "get",
+        operation_id = "export_transactions_csv"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn export(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        status: Query<Option<PurchaseStatus>>,
+        /// First day (inclusive), `YYYY-MM-DD`.
+        from: Query<Option<time::Date>>,
+        /// Last day (inclusive), `YYYY-MM-DD`.
+        to: Query<Option<time::Date>>,
+        user_id: Query<Option<Uuid>>,
+        package_id: Query<Option<Uuid>>,
+    ) -> ApiResult<CsvFile> {
+        let filter = Filter {
+            status: status.0,
+            from: day_in_range("from", from.0)?,
+            to: day_in_range("to", to.0)?,
+            user_id: user_id.0,
+            package_id: package_id.0,
+        };
+        let stream = payments::transactions_csv(&state, &filter).await?;
+        let name = format!(
+            "attachment; filename=\"transaksi-{}.csv\"",
+            time::OffsetDateTime::now_utc().date()
+        );
+        Ok(CsvFile::Ok(
+            poem_openapi::payload::Binary(poem::Body::from_bytes_stream(stream)),
+            name,
         ))
     }
 

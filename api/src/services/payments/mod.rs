@@ -17,11 +17,13 @@
 
 mod buying;
 mod dashboard;
+mod export;
 mod gateway;
 mod packages;
 
 pub use buying::{my_purchase, my_purchases, purchase};
 pub use dashboard::{recheck, transaction, transactions};
+pub use export::transactions_csv;
 pub use gateway::{apply, check_order, reconcile_pending, Applied, Source};
 pub use packages::{packages, remove_package, save_package};
 

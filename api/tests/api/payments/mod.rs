@@ -5,6 +5,7 @@
 
 mod admin;
 mod buying;
+mod export;
 mod notifications;
 
 use std::time::Duration;
