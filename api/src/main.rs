@@ -333,6 +333,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             c.item,
                             c.detail
                         );
+                        if let Some(fix) = &c.fix {
+                            for line in fix.lines() {
+                                println!("     fix: {line}");
+                            }
+                        }
                     }
                     if checks.iter().any(|c| !c.ok) {
                         std::process::exit(2);

@@ -192,6 +192,8 @@ pub struct SetupCheck {
     pub ok: bool,
     /// What the router has, or what is missing.
     pub detail: String,
+    /// The script line(s) that fix it, when it is not ok.
+    pub fix: Option<String>,
 }
 
 /// A router's setup: the provisioning script and what the live router lacks.

@@ -59,12 +59,49 @@ pub fn login_html(settings: &Settings) -> String {
     )
 }
 
+/// The lines that create (if missing) and set one user profile.
+fn profile_lines(name: &str, extra: &str) -> [String; 2] {
+    [
+        format!(
+            ":if ([:len [/ip hotspot user profile find name={n}]] = 0) do={{ /ip hotspot user profile add name={n} }}",
+            n = quote(name)
+        ),
+        format!(
+            "/ip hotspot user profile set [find name={}] add-mac-cookie=yes{extra}",
+            quote(name)
+        ),
+    ]
+}
+
+/// The line that lets one host through the walled garden.
+fn garden_line(host: &str) -> String {
+    format!(
+        ":if ([:len [/ip hotspot walled-garden ip find dst-host={h}]] = 0) do={{ /ip hotspot walled-garden ip add action=accept dst-host={h} comment={c} }}",
+        h = quote(host),
+        c = quote(COMMENT)
+    )
+}
+
+fn login_html_line(settings: &Settings) -> String {
+    format!(
+        "/file add name=\"hotspot/login.html\" contents={}",
+        quote(&login_html(settings))
+    )
+}
+
+fn dhcp_option_line(settings: &Settings) -> String {
+    let portal = settings.http.public_url.trim_end_matches('/');
+    format!(
+        ":if ([:len [/ip dhcp-server option find name=\"gerbang-captive\"]] = 0) do={{ /ip dhcp-server option add name=\"gerbang-captive\" code=114 value={} }}",
+        quote(&format!("'{portal}/api/v1/captive'"))
+    )
+}
+
 /// The RouterOS script for one router. Safe to run again: every `add` is
 /// guarded by a `find`, and settings are `set` to the same values.
 pub fn script(settings: &Settings, router: &RouterRow) -> String {
     let q = &settings.quota;
     let rate = format!("{}/{}", q.fup_rate_up_bps, q.fup_rate_down_bps);
-    let portal = settings.http.public_url.trim_end_matches('/');
     let mut s = String::new();
     let mut line = |l: &str| {
         s.push_str(l);
@@ -95,23 +132,14 @@ pub fn script(settings: &Settings, router: &RouterRow) -> String {
             format!(" rate-limit={}", quote(&rate)),
         ),
     ] {
-        line(&format!(
-            ":if ([:len [/ip hotspot user profile find name={n}]] = 0) do={{ /ip hotspot user profile add name={n} }}",
-            n = quote(name)
-        ));
-        line(&format!(
-            "/ip hotspot user profile set [find name={}] add-mac-cookie=yes{extra}",
-            quote(name)
-        ));
+        for l in profile_lines(name, &extra) {
+            line(&l);
+        }
     }
     line("");
     line("# 3. Walled garden: the portal, Turnstile and Midtrans before login (HTTPS needs the IP list).");
     for host in walled_garden_hosts(settings) {
-        line(&format!(
-            ":if ([:len [/ip hotspot walled-garden ip find dst-host={h}]] = 0) do={{ /ip hotspot walled-garden ip add action=accept dst-host={h} comment={c} }}",
-            h = quote(&host),
-            c = quote(COMMENT)
-        ));
+        line(&garden_line(&host));
     }
     line("");
     line("# 4. Users who lost access never reach the internet, whatever else is configured.");
@@ -127,17 +155,11 @@ pub fn script(settings: &Settings, router: &RouterRow) -> String {
     line("# -expired, -blocked, and (bypass mode) a simple queue gerbang-fup-<user> at the FUP rate.");
     line("");
     line("# 5. The captive page: login.html sends the device to the portal.");
-    line(&format!(
-        "/file add name=\"hotspot/login.html\" contents={}",
-        quote(&login_html(settings))
-    ));
+    line(&login_html_line(settings));
     line("# (RouterOS before 7.x: upload the same file as hotspot/login.html instead.)");
     line("");
     line("# 6. Captive-portal API for phones (RFC 8910, DHCP option 114).");
-    line(&format!(
-        ":if ([:len [/ip dhcp-server option find name=\"gerbang-captive\"]] = 0) do={{ /ip dhcp-server option add name=\"gerbang-captive\" code=114 value={} }}",
-        quote(&format!("'{portal}/api/v1/captive'"))
-    ));
+    line(&dhcp_option_line(settings));
     line("# Then add it to the hotspot's DHCP network, keeping options already there:");
     line("# /ip dhcp-server network set [find] dhcp-option=gerbang-captive");
     s
@@ -149,6 +171,8 @@ pub struct Check {
     pub item: String,
     pub ok: bool,
     pub detail: String,
+    /// The script line(s) that fix it, when it is not ok.
+    pub fix: Option<String>,
 }
 
 fn check(item: impl Into<String>, ok: bool, detail: impl Into<String>) -> Check {
@@ -156,6 +180,17 @@ fn check(item: impl Into<String>, ok: bool, detail: impl Into<String>) -> Check 
         item: item.into(),
         ok,
         detail: detail.into(),
+        fix: None,
+    }
+}
+
+impl Check {
+    /// The fixing line, shown only while the item is not ok.
+    fn fixed_by(mut self, line: impl Into<String>) -> Self {
+        if !self.ok {
+            self.fix = Some(line.into());
+        }
+        self
     }
 }
 
@@ -185,26 +220,38 @@ pub async fn check_router(
             .iter()
             .find(|p| p.text("name").as_deref() == Some(name))
     };
-    out.push(check(
-        format!("user profile {}", router.hotspot_profile),
-        profile(&router.hotspot_profile).is_some(),
-        if profile(&router.hotspot_profile).is_some() {
-            "present"
-        } else {
-            "missing"
-        },
-    ));
+    out.push(
+        check(
+            format!("user profile {}", router.hotspot_profile),
+            profile(&router.hotspot_profile).is_some(),
+            if profile(&router.hotspot_profile).is_some() {
+                "present"
+            } else {
+                "missing"
+            },
+        )
+        .fixed_by(profile_lines(&router.hotspot_profile, "").join("\n")),
+    );
     let fup =
         profile(&router.fup_profile).and_then(|p| p.text("rate-limit").map(|r| r.into_owned()));
-    out.push(check(
-        format!("user profile {}", router.fup_profile),
-        fup.as_deref() == Some(rate.as_str()),
-        match &fup {
-            None => "missing (the worker also creates it)".to_owned(),
-            Some(r) if *r == rate => format!("rate-limit {r}"),
-            Some(r) => format!("rate-limit {r}, want {rate}"),
-        },
-    ));
+    out.push(
+        check(
+            format!("user profile {}", router.fup_profile),
+            fup.as_deref() == Some(rate.as_str()),
+            match &fup {
+                None => "missing (the worker also creates it)".to_owned(),
+                Some(r) if *r == rate => format!("rate-limit {r}"),
+                Some(r) => format!("rate-limit {r}, want {rate}"),
+            },
+        )
+        .fixed_by(
+            profile_lines(
+                &router.fup_profile,
+                &format!(" rate-limit={}", quote(&rate)),
+            )
+            .join("\n"),
+        ),
+    );
     let garden = api
         .print(routeros::menus::WalledGardenIp::PATH)
         .proplist(&["dst-host", "action", "disabled"])
@@ -217,11 +264,14 @@ pub async fn check_router(
                 && g.text("action").as_deref() != Some("drop")
                 && g.text("disabled").as_deref() != Some("true")
         });
-        out.push(check(
-            format!("walled garden {host}"),
-            ok,
-            if ok { "allowed" } else { "missing" },
-        ));
+        out.push(
+            check(
+                format!("walled garden {host}"),
+                ok,
+                if ok { "allowed" } else { "missing" },
+            )
+            .fixed_by(garden_line(&host)),
+        );
     }
     let hotspot = api
         .print("/ip/hotspot")
@@ -230,41 +280,49 @@ pub async fn check_router(
         .rows()
         .await;
     match hotspot {
-        Ok(rows) => out.push(check(
-            format!("hotspot server {}", router.hotspot_server),
-            !rows.is_empty() || router.hotspot_server == "all",
-            if rows.is_empty() {
-                "missing"
-            } else {
-                "present"
-            },
-        )),
-        Err(err) => out.push(check("hotspot server", false, err.to_string())),
-    }
-    for (item, path, q) in [
-        (
-            "login.html",
-            "/file",
-            Query::Eq("name".into(), "hotspot/login.html".into()),
-        ),
-        (
-            "DHCP option 114",
-            "/ip/dhcp-server/option",
-            Query::Eq("code".into(), "114".into()),
-        ),
-    ] {
-        match api.print(path).proplist(&["name"]).query(q).rows().await {
-            Ok(rows) => out.push(check(
-                item,
-                !rows.is_empty(),
+        Ok(rows) => out.push(
+            check(
+                format!("hotspot server {}", router.hotspot_server),
+                !rows.is_empty() || router.hotspot_server == "all",
                 if rows.is_empty() {
                     "missing"
                 } else {
                     "present"
                 },
-            )),
+            )
+            .fixed_by("# create it: /ip hotspot setup (interface, address pool, DNS name)"),
+        ),
+        Err(err) => out.push(check("hotspot server", false, err.to_string())),
+    }
+    for (item, path, q, fix) in [
+        (
+            "login.html",
+            "/file",
+            Query::Eq("name".into(), "hotspot/login.html".into()),
+            login_html_line(settings),
+        ),
+        (
+            "DHCP option 114",
+            "/ip/dhcp-server/option",
+            Query::Eq("code".into(), "114".into()),
+            dhcp_option_line(settings),
+        ),
+    ] {
+        match api.print(path).proplist(&["name"]).query(q).rows().await {
+            Ok(rows) => out.push(
+                check(
+                    item,
+                    !rows.is_empty(),
+                    if rows.is_empty() {
+                        "missing"
+                    } else {
+                        "present"
+                    },
+                )
+                .fixed_by(fix),
+            ),
             Err(routeros::Error::Trap(t)) => {
-                out.push(check(item, false, format!("cannot read: {}", t.message)))
+                out.push(check(item, false, format!("cannot read: {}", t.message)).fixed_by(fix))
             }
             Err(err) => return Err(e(err)),
         }

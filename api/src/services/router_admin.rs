@@ -390,6 +390,7 @@ pub async fn setup(
                     item: c.item,
                     ok: c.ok,
                     detail: c.detail,
+                    fix: c.fix,
                 })
                 .collect(),
             reachable: true,

@@ -132,10 +132,25 @@ async fn a_router_is_saved_only_after_a_passing_test_and_its_password_never_come
             .any(|c| c["item"] == "API login" && c["ok"] == true),
         "{setup}"
     );
+    let missing: Vec<&Value> = checks.iter().filter(|c| c["ok"] == false).collect();
     assert!(
-        checks.iter().any(|c| c["ok"] == false),
+        !missing.is_empty(),
         "a fresh router lacks the walled garden: {setup}"
     );
+    // Each missing item comes with the script line that fixes it, and the
+    // line is one the script holds.
+    for c in &missing {
+        let fix = c["fix"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no fix for {c}"));
+        if !fix.starts_with('#') {
+            assert!(setup["script"].as_str().unwrap().contains(fix), "{fix}");
+        }
+    }
+    assert!(checks
+        .iter()
+        .filter(|c| c["ok"] == true)
+        .all(|c| c["fix"].is_null()));
     // Another router with the same name: 409.
     let (s, env) = admin_call(
         &w,

@@ -108,9 +108,12 @@ fn RouterItem(r: RouterView, on_change: impl Fn() + Copy + Send + Sync + 'static
                             {s.error.clone().map(|e| view! { <p class="status-bad">{t!(lang, admin::ROUTER_UNREACHABLE)}" "{e}</p> })}
                             <ul class="list checks-list">
                                 {s.checks.into_iter().map(|c| view! {
-                                    <li class="row spread" class:missing=!c.ok>
-                                        <span>{if c.ok { "✔ " } else { "✖ " }}{c.item}</span>
-                                        <span class="muted">{c.detail}</span>
+                                    <li class="stack" class:missing=!c.ok>
+                                        <div class="row spread">
+                                            <span>{if c.ok { "✔ " } else { "✖ " }}{c.item}</span>
+                                            <span class="muted">{c.detail}</span>
+                                        </div>
+                                        {c.fix.map(|f| view! { <pre class="mono script fix">{f}</pre> })}
                                     </li>
                                 }).collect_view()}
                             </ul>
