@@ -89,3 +89,18 @@ pub struct RouterDrift {
     /// Only users with a difference or unaccounted usage.
     pub users: Vec<UserDrift>,
 }
+
+/// What "reconcile now" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ReconcileNow {
+    /// `done`, `skipped` (a worker was already reconciling this router) or `failed`.
+    pub outcome: String,
+    pub users: i64,
+    /// Router menus read.
+    pub reads: i64,
+    /// Router commands that changed something.
+    pub writes: i64,
+    /// Why it failed.
+    pub error: Option<String>,
+}

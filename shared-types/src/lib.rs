@@ -33,7 +33,7 @@ pub use audit::{AuditEntry, AuditPage};
 pub use captive::CaptiveInfo;
 pub use client_errors::{ClientErrorReceipt, NewClientError};
 pub use devices::*;
-pub use drift::{CycleView, DriftItem, RouterDrift, RouterHealth, UserDrift};
+pub use drift::{CycleView, DriftItem, ReconcileNow, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
 pub use formats::{Day, Id, Timestamp};
 pub use health::{CheckStatus, DependencyCheck, Readiness};

@@ -241,3 +241,62 @@ async fn compare(
     }
     Ok((u32::try_from(known.len()).unwrap_or(u32::MAX), out))
 }
+
+/// "Reconcile now": one cycle of this router at once (the worker's own,
+/// under the router's lock: when a worker is already on it, nothing more
+/// runs and the answer says so). Audited.
+pub async fn reconcile_now(
+    state: &AppState,
+    admin: &crate::identity::Auth,
+    id: Uuid,
+    ip: std::net::IpAddr,
+) -> Result<shared_types::ReconcileNow, DriftError> {
+    let router = {
+        let db = state.db.get().await?;
+        db::routers::by_id(&db, id)
+            .await?
+            .ok_or(DriftError::NoRouter)?
+    };
+    let name = router.name.clone();
+    let outcome = crate::worker::reconcile_each(state, vec![router])
+        .await
+        .pop()
+        .map(|(_, o)| o)
+        .unwrap_or(crate::worker::CycleOutcome::Skipped);
+    use crate::worker::CycleOutcome;
+    let view = match &outcome {
+        CycleOutcome::Done(s) => shared_types::ReconcileNow {
+            outcome: "done".into(),
+            users: s.users as i64,
+            reads: s.reads as i64,
+            writes: s.writes as i64,
+            error: None,
+        },
+        CycleOutcome::Skipped => shared_types::ReconcileNow {
+            outcome: "skipped".into(),
+            users: 0,
+            reads: 0,
+            writes: 0,
+            error: None,
+        },
+        CycleOutcome::Failed(e) => shared_types::ReconcileNow {
+            outcome: "failed".into(),
+            users: 0,
+            reads: 0,
+            writes: 0,
+            error: Some(e.clone()),
+        },
+    };
+    let db = state.db.get().await?;
+    db::audit::record(
+        &db,
+        &db::audit::Entry::admin(admin.user_id, "router.reconcile")
+            .target("router", id)
+            .ip(ip)
+            .detail("name", name)
+            .detail("outcome", view.outcome.as_str())
+            .detail("writes", view.writes),
+    )
+    .await?;
+    Ok(view)
+}

@@ -79,6 +79,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("disable_router", Access::SuperAdmin),
     ("enable_router", Access::SuperAdmin),
     ("router_setup", Access::SuperAdmin),
+    ("reconcile_router_now", Access::Admin),
     ("admin_list_packages", Access::Admin),
     ("create_package", Access::Admin),
     ("update_package", Access::Admin),

@@ -272,6 +272,12 @@ pub async fn router_setup(id: &str) -> Result<RouterSetup, ApiError> {
     Call::get(&path).fetch().await
 }
 
+/// `POST /admin/routers/{id}/reconcile`: one cycle now.
+pub async fn reconcile_router_now(id: &str) -> Result<shared_types::ReconcileNow, ApiError> {
+    let path = format!("/admin/routers/{id}/reconcile");
+    Call::post(&path).fetch().await
+}
+
 /// `POST /admin/routers/{id}/disable` or `/enable`.
 pub async fn set_router_disabled(id: &str, disabled: bool) -> Result<RouterView, ApiError> {
     let path = if disabled {

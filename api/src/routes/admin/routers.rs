@@ -4,7 +4,7 @@
 use poem::web::Data;
 use poem_openapi::{param::Path, payload::Json, OpenApi};
 use shared_types::{
-    ConnectionTest, RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView,
+    ConnectionTest, ReconcileNow, RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView,
 };
 use uuid::Uuid;
 
@@ -147,6 +147,25 @@ impl AdminRoutersApi {
     ) -> ApiResult<Json<RouterView>> {
         Ok(Json(
             router_admin::set_disabled(&state, Some(&admin.0), id.0, false, Some(client.0)).await?,
+        ))
+    }
+
+    /// Reconcile now: one cycle of this router at once (as the worker runs
+    /// it, under the router's lock); `skipped` when a worker is already on it.
+    #[oai(
+        path = "/:id/reconcile",
+        method = "post",
+        operation_id = "reconcile_router_now"
+    )]
+    async fn reconcile(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<ReconcileNow>> {
+        Ok(Json(
+            drift::reconcile_now(&state, &admin.0, id.0, client.0).await?,
         ))
     }
 

@@ -308,6 +308,14 @@ async fn editing_keeps_the_stored_password_and_a_disabled_router_is_left_alone()
     );
     assert_eq!(details["password_changed"], false);
 
+    // Reconcile now: a resident added behind the worker's back reaches the router at once.
+    let resident = w.resident(PHONE).await;
+    let (s, now) = admin_call(&w, Method::POST, &format!("{path}/reconcile"), c, None).await;
+    assert_eq!((s, now["outcome"].as_str()), (200, Some("done")), "{now}");
+    assert!(now["writes"].as_i64().unwrap() > 0, "{now}");
+    assert!(router_users(&w).await.contains_key(LOCAL), "{resident}");
+    assert_eq!(w.audit_count("router.reconcile").await, 1);
+
     let (s, r) = admin_call(&w, Method::POST, &format!("{path}/disable"), c, None).await;
     assert_eq!((s, r["disabled"].as_bool()), (200, Some(true)));
     let outcomes = api::worker::reconcile_routers(&w.app.state).await.unwrap();

@@ -306,6 +306,11 @@ async fn a_super_admin_adds_the_router_through_the_screen_after_a_green_test() {
         .wait_text("li[data-router='Blok B'] .checks-list", "API login")
         .await;
     assert!(checks.contains("walled garden"), "{checks}");
+    // Reconcile now.
+    b.click("li[data-router='Blok B'] button.reconcile-router")
+        .await;
+    b.wait_text("li[data-router='Blok B'] .reconciled", "Selesai")
+        .await;
     assert_fits_the_screen(&b).await;
     save_artifact(&b.screenshot().await, "admin-routers-360x740.png");
     s.stop().await;

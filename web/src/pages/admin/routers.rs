@@ -77,6 +77,25 @@ fn RouterItem(r: RouterView, on_change: impl Fn() + Copy + Send + Sync + 'static
             setup.set(Some(answer));
         });
     };
+    let notice = RwSignal::new(None::<String>);
+    let reconcile = move |_| {
+        spawn_local(async move {
+            let l = lang.get_untracked();
+            match api::reconcile_router_now(&id.get_value()).await {
+                Ok(n) if n.outcome != "failed" => {
+                    let done = n.outcome == "done";
+                    let text = if done {
+                        admin::RECONCILED
+                    } else {
+                        admin::RECONCILE_BUSY
+                    };
+                    notice.set(Some(say(l, text).into()))
+                }
+                Ok(n) => error.set(Some(n.error.unwrap_or_default())),
+                Err(e) => error.set(Some(problem_text(l, &e))),
+            }
+        });
+    };
     let disabled = r.disabled;
     let toggle = move |_| {
         spawn_local(async move {
@@ -98,6 +117,7 @@ fn RouterItem(r: RouterView, on_change: impl Fn() + Copy + Send + Sync + 'static
             <p class="muted">{format!("{}:{}{} · {}", r.host, r.port, if r.tls { " (api-ssl)" } else { "" }, r.api_username)}</p>
             <div class="row">
                 <button type="button" class="check-router" on:click=check>{t!(lang, admin::CHECK_ROUTER)}</button>
+                <button type="button" class="reconcile-router" on:click=reconcile>{t!(lang, admin::RECONCILE_NOW)}</button>
                 <button type="button" on:click=toggle>{move || say(lang.get(), if disabled { admin::ACTIVATE } else { admin::DEACTIVATE })}</button>
             </div>
             {move || setup.get().map(|s| match s {
@@ -127,6 +147,7 @@ fn RouterItem(r: RouterView, on_change: impl Fn() + Copy + Send + Sync + 'static
                 }
                 Err(e) => view! { <p class="status-bad">{problem_text(lang.get_untracked(), &e)}</p> }.into_any(),
             })}
+            <p class="status-ok reconciled" role="status">{move || notice.get()}</p>
             <p class="status-bad" role="alert">{move || error.get()}</p>
         </li>
     }
