@@ -15,11 +15,15 @@ stage "wasm toolchain" ensure_wasm_toolchain
 stage "chromium and chromedriver (browser tests)" ensure_browser
 
 started_pg="" started_redis=""
+# Ends what this run started. Under `set -e` its status would become the
+# script's, so it always succeeds (with caller-provided PostgreSQL/Redis,
+# the last test used to fail and turn a passing run into exit status 1).
 cleanup() {
-  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  [ -n "${SANDBOX_PID:-}" ] && kill "$SANDBOX_PID" 2>/dev/null || true
-  [ -n "$started_redis" ] && stop_private_redis
-  [ -n "$started_pg" ] && stop_private_postgres
+  if [ -n "${API_PID:-}" ]; then kill "$API_PID" 2>/dev/null || true; fi
+  if [ -n "${SANDBOX_PID:-}" ]; then kill "$SANDBOX_PID" 2>/dev/null || true; fi
+  if [ -n "$started_redis" ]; then stop_private_redis; fi
+  if [ -n "$started_pg" ]; then stop_private_postgres; fi
+  return 0
 }
 trap cleanup EXIT
 
