@@ -312,16 +312,14 @@ pub async fn owners_with_names(
     if macs.is_empty() {
         return Ok(HashMap::new());
     }
+    // `owned` has only `user_id` and `mac`, so the users' column list stays unqualified.
     let rows = db
         .query(
             &format!(
-                "select d.mac, {} from devices d join users u on u.id = d.user_id
-                 where d.mac = any($1)",
+                "with owned as (select user_id, mac from devices where mac = any($1))
+                 select {}, owned.mac as device_mac
+                 from users join owned on owned.user_id = users.id",
                 super::users::COLUMNS
-                    .split(", ")
-                    .map(|c| format!("u.{}", c.trim()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
             ),
             &[&macs],
         )
@@ -330,7 +328,10 @@ pub async fn owners_with_names(
         .iter()
         .map(|r| {
             let u = super::users::User::from_row(r);
-            (r.get(0), (u.id, u.name.clone(), u.hotspot_username()))
+            (
+                r.get("device_mac"),
+                (u.id, u.name.clone(), u.hotspot_username()),
+            )
         })
         .collect())
 }

@@ -221,3 +221,30 @@ async fn the_audit_log_filters_by_actor_person_action_and_day_and_pages() {
     }
     w.stop().await;
 }
+
+#[tokio::test]
+async fn online_now_names_the_owners_of_bypassed_devices() {
+    let w = World::start_mode("bypass", |_| {}).await;
+    let (id, _) = online(&w, 1_000_000_000).await;
+    cycle(&w).await;
+    let admin = w.admin().await;
+    let (s, body) = admin_call(
+        &w,
+        Method::GET,
+        "/api/v1/admin/online",
+        &admin.cookies,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let sessions = body["routers"][0]["live"]["sessions"].as_array().unwrap();
+    let bypassed = sessions
+        .iter()
+        .find(|s| s["kind"] == "bypass")
+        .unwrap_or_else(|| panic!("no bypassed device: {body}"));
+    assert_eq!(bypassed["user_id"], id.to_string());
+    assert_eq!(bypassed["user_name"], "Budi");
+    assert_eq!(bypassed["mac"], MAC);
+    assert_eq!(bypassed["hotspot_username"], LOCAL);
+    w.stop().await;
+}
