@@ -318,14 +318,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 RouterCommand::Provision { .. } => {
                     print!(
                         "{}",
-                        api::services::provision::script(&state.settings, &router)
+                        api::services::provision::script(
+                            &state.settings,
+                            &*state.facility().await,
+                            &router
+                        )
                     );
                 }
                 RouterCommand::Check { .. } => {
                     let client = state.routers.client(&router).await?;
-                    let checks =
-                        api::services::provision::check_router(&state.settings, &client, &router)
-                            .await?;
+                    let checks = api::services::provision::check_router(
+                        &state.settings,
+                        &*state.facility().await,
+                        &client,
+                        &router,
+                    )
+                    .await?;
                     for c in &checks {
                         println!(
                             "{} {:<40} {}",

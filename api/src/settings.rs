@@ -53,6 +53,8 @@ pub struct PortalSettings {
     pub facility_name: String,
     /// Whom a blocked or deactivated resident should contact.
     pub contact: String,
+    /// Hosts residents without access must still reach to pay (walled garden).
+    pub payment_walled_garden: Vec<String>,
 }
 
 /// Keys for sealing recoverable secrets (docs/integrations.md, "Secrets at rest").
@@ -317,6 +319,7 @@ impl Settings {
                 .with_list_parse_key("otp.cooldowns_seconds")
                 .with_list_parse_key("session.allowed_origins")
                 .with_list_parse_key("midtrans.enabled_payments")
+                .with_list_parse_key("portal.payment_walled_garden")
                 .try_parsing(true)
                 .source(Some(env)),
         );
@@ -329,8 +332,32 @@ impl Settings {
         Ok(settings)
     }
 
+    /// What the file and environment say for the settings super admins may
+    /// change at run time (the fallback under the database's values).
+    pub fn facility_defaults(&self) -> shared_types::FacilitySettings {
+        let int = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
+        shared_types::FacilitySettings {
+            facility_name: self.portal.facility_name.clone(),
+            contact: self.portal.contact.clone(),
+            fup_percent: i32::from(self.quota.fup_percent),
+            fup_cap_bytes: self.quota.fup_cap_bytes,
+            fup_rate_up_bps: i64::try_from(self.quota.fup_rate_up_bps).unwrap_or(i64::MAX),
+            fup_rate_down_bps: i64::try_from(self.quota.fup_rate_down_bps).unwrap_or(i64::MAX),
+            devices_per_user: int(u64::from(self.devices.max_per_user)),
+            otp_per_phone_15min: int(self.otp.max_per_phone_15min),
+            otp_per_phone_day: int(self.otp.max_per_phone_day),
+            otp_per_ip_hour: int(self.otp.max_per_ip_hour),
+            otp_global_per_minute: int(self.otp.global_per_minute),
+            otp_global_per_day: int(self.otp.global_per_day),
+            payment_walled_garden: self.portal.payment_walled_garden.clone(),
+        }
+    }
+
     /// Rules that the types cannot express.
     fn check(&self) -> anyhow::Result<()> {
+        if let Err(e) = validator::Validate::validate(&self.facility_defaults()) {
+            anyhow::bail!("invalid settings (portal, quota, devices or otp): {e}");
+        }
         if self.environment == Environment::Production {
             anyhow::ensure!(
                 self.otp.pepper.expose() != DEV_OTP_PEPPER && self.otp.pepper.expose().len() >= 32,

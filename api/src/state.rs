@@ -36,6 +36,8 @@ pub struct AppState {
     pub routers: Routers,
     /// Shared reads of the routers' live sessions (admin views).
     pub live: crate::services::live::LiveCache,
+    /// This process's copy of the facility settings (`services::facility`).
+    pub facility: crate::services::facility::FacilityCache,
 }
 
 impl AppState {
@@ -53,6 +55,11 @@ impl AppState {
         .await
     }
 
+    /// The facility settings in force (at most a second old).
+    pub async fn facility(&self) -> Arc<shared_types::FacilitySettings> {
+        crate::services::facility::current(self).await
+    }
+
     /// Connects to PostgreSQL and Redis, failing fast with a one-line message.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::pool(&settings.database)?;
@@ -67,6 +74,7 @@ impl AppState {
         });
         Ok(Self {
             live: Default::default(),
+            facility: Default::default(),
             routers: Routers::new(sealer.clone(), settings.routers.clone()),
             sealer,
             fonnte: FonnteClient::new(http.clone(), &settings.fonnte),

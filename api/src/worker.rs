@@ -276,6 +276,7 @@ async fn reconcile_within_deadline(
                 ok: false,
                 duration_ms: i32::try_from(limit.as_millis()).unwrap_or(i32::MAX),
                 users: 0,
+                online: None,
                 reads: 0,
                 writes: 0,
                 error: Some(&error),
@@ -328,6 +329,9 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
         ok: error.is_none(),
         duration_ms: i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX),
         users: i32::try_from(stats.users).unwrap_or(i32::MAX),
+        online: error
+            .is_none()
+            .then(|| i32::try_from(stats.online).unwrap_or(i32::MAX)),
         reads: i32::try_from(stats.reads).unwrap_or(i32::MAX),
         writes: i32::try_from(stats.writes).unwrap_or(i32::MAX),
         error,

@@ -13,9 +13,11 @@ pub mod client_errors;
 pub mod devices;
 pub mod drift;
 pub mod error;
+pub mod facility;
 pub mod formats;
 pub mod health;
 pub mod login;
+pub mod overview;
 pub mod payments;
 pub mod phone;
 pub mod portal;
@@ -35,9 +37,14 @@ pub use client_errors::{ClientErrorReceipt, NewClientError};
 pub use devices::*;
 pub use drift::{CycleView, DriftItem, ReconcileNow, RouterDrift, RouterHealth, UserDrift};
 pub use error::{ErrorCode, ErrorEnvelope};
+pub use facility::{FacilitySettings, FacilitySettingsChange, FacilitySettingsView};
 pub use formats::{Day, Id, Timestamp};
 pub use health::{CheckStatus, DependencyCheck, Readiness};
 pub use login::*;
+pub use overview::{
+    DayAmount, Overview, PeriodTotals, RecentCycle, RouterCycles, RouterGlance, StatusCount,
+    WhatsAppToday,
+};
 pub use payments::{
     format_rupiah, CreditView, NewPurchase, NotificationAck, PackageInput, PackageRemoved,
     PackageView, PaymentEventView, PurchaseCreated, PurchaseStatus, PurchaseView,

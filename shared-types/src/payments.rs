@@ -289,6 +289,10 @@ pub struct TransactionList {
     pub items: Vec<TransactionView>,
     /// Totals over everything the filters match (not only this page).
     pub totals: TransactionTotals,
+    /// Rupiah paid per day (facility time zone) over everything the filters
+    /// match, from the first payment's day to the last one's (at most 92
+    /// days), oldest first.
+    pub paid_per_day: Vec<crate::overview::DayAmount>,
 }
 
 /// Our answer to a Midtrans notification (2xx: Midtrans stops retrying).

@@ -14,6 +14,10 @@ pub mod seg {
     pub const ADMIN_ONLINE: &str = "online";
     pub const ADMIN_AUDIT: &str = "audit";
     pub const ADMIN_ROUTERS: &str = "router";
+    pub const ADMIN_REGISTRATIONS: &str = "pendaftaran";
+    pub const ADMIN_PACKAGES: &str = "paket";
+    pub const ADMIN_TRANSACTIONS: &str = "transaksi";
+    pub const ADMIN_SETTINGS: &str = "pengaturan";
 }
 
 /// A page of the SPA.
@@ -45,6 +49,14 @@ pub enum Page {
     AdminAudit,
     /// `/admin/router`: routers (super admins).
     AdminRouters,
+    /// `/admin/pendaftaran`: registrations waiting for review.
+    AdminRegistrations,
+    /// `/admin/paket`: packages.
+    AdminPackages,
+    /// `/admin/transaksi`: transactions.
+    AdminTransactions,
+    /// `/admin/pengaturan`: facility settings (super admins).
+    AdminSettings,
 }
 
 impl Page {
@@ -64,6 +76,10 @@ impl Page {
             Page::AdminOnline => format!("/{}/{}", seg::ADMIN, seg::ADMIN_ONLINE),
             Page::AdminAudit => format!("/{}/{}", seg::ADMIN, seg::ADMIN_AUDIT),
             Page::AdminRouters => format!("/{}/{}", seg::ADMIN, seg::ADMIN_ROUTERS),
+            Page::AdminRegistrations => format!("/{}/{}", seg::ADMIN, seg::ADMIN_REGISTRATIONS),
+            Page::AdminPackages => format!("/{}/{}", seg::ADMIN, seg::ADMIN_PACKAGES),
+            Page::AdminTransactions => format!("/{}/{}", seg::ADMIN, seg::ADMIN_TRANSACTIONS),
+            Page::AdminSettings => format!("/{}/{}", seg::ADMIN, seg::ADMIN_SETTINGS),
         }
     }
 

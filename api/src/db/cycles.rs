@@ -10,10 +10,15 @@ pub struct CycleRecord<'a> {
     pub ok: bool,
     pub duration_ms: i32,
     pub users: i32,
+    /// Live sessions seen; None when the cycle failed.
+    pub online: Option<i32>,
     pub reads: i32,
     pub writes: i32,
     pub error: Option<&'a str>,
 }
+
+/// Cycles kept per router for the routers screen's chart.
+pub const HISTORY_HOURS: i32 = 6;
 
 pub async fn record(
     db: &impl GenericClient,
@@ -22,12 +27,14 @@ pub async fn record(
     let stmt = db
         .prepare_cached(
             "insert into router_cycles as c (router_id, at, ok, duration_ms, users, reads, writes,
-                                            error, consecutive_failures, failures_total, last_ok_at)
+                                            error, consecutive_failures, failures_total, last_ok_at,
+                                            online)
              values ($1, now(), $2, $3, $4, $5, $6, $7,
                      case when $2 then 0 else 1 end, case when $2 then 0 else 1 end,
-                     case when $2 then now() end)
+                     case when $2 then now() end, $8)
              on conflict (router_id) do update set
                  at = now(), ok = $2, duration_ms = $3, users = $4, reads = $5, writes = $6, error = $7,
+                 online = $8,
                  consecutive_failures = case when $2 then 0 else c.consecutive_failures + 1 end,
                  failures_total = c.failures_total + case when $2 then 0 else 1 end,
                  last_ok_at = case when $2 then now() else c.last_ok_at end",
@@ -43,10 +50,81 @@ pub async fn record(
             &r.reads,
             &r.writes,
             &r.error,
+            &r.online,
+        ],
+    )
+    .await?;
+    // The chart's history: this cycle, and nothing older than HISTORY_HOURS.
+    let stmt = db
+        .prepare_cached(
+            "with gone as (
+                 delete from router_cycle_history
+                 where router_id = $1 and at < now() - make_interval(hours => $9))
+             insert into router_cycle_history
+                 (router_id, at, ok, duration_ms, users, reads, writes, error, online)
+             values ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8)
+             on conflict do nothing",
+        )
+        .await?;
+    db.execute(
+        &stmt,
+        &[
+            &r.router_id,
+            &r.ok,
+            &r.duration_ms,
+            &r.users,
+            &r.reads,
+            &r.writes,
+            &r.error,
+            &r.online,
+            &HISTORY_HOURS,
         ],
     )
     .await?;
     Ok(())
+}
+
+/// One past cycle, for the chart.
+#[derive(Debug, Clone)]
+pub struct PastCycle {
+    pub at: OffsetDateTime,
+    pub ok: bool,
+    pub duration_ms: i32,
+    pub reads: i32,
+    pub writes: i32,
+    pub online: Option<i32>,
+    pub error: Option<String>,
+}
+
+/// The last `limit` cycles of a router, oldest first.
+pub async fn history(
+    db: &impl GenericClient,
+    router_id: Uuid,
+    limit: i64,
+) -> Result<Vec<PastCycle>, tokio_postgres::Error> {
+    let stmt = db
+        .prepare_cached(
+            "select * from (
+                 select at, ok, duration_ms, reads, writes, online, error
+                 from router_cycle_history where router_id = $1
+                 order by at desc limit $2) recent
+             order by at",
+        )
+        .await?;
+    Ok(db
+        .query(&stmt, &[&router_id, &limit])
+        .await?
+        .iter()
+        .map(|r| PastCycle {
+            at: r.get(0),
+            ok: r.get(1),
+            duration_ms: r.get(2),
+            reads: r.get(3),
+            writes: r.get(4),
+            online: r.get(5),
+            error: r.get(6),
+        })
+        .collect())
 }
 
 /// The last cycle of a router, as stored.
@@ -61,6 +139,7 @@ pub struct LastCycle {
     pub reads: i32,
     pub writes: i32,
     pub error: Option<String>,
+    pub online: Option<i32>,
     pub consecutive_failures: i32,
     pub failures_total: i64,
     pub last_ok_at: Option<OffsetDateTime>,
@@ -77,6 +156,7 @@ fn from_row(r: &tokio_postgres::Row) -> LastCycle {
         reads: r.get("reads"),
         writes: r.get("writes"),
         error: r.get("error"),
+        online: r.get("online"),
         consecutive_failures: r.get("consecutive_failures"),
         failures_total: r.get("failures_total"),
         last_ok_at: r.get("last_ok_at"),

@@ -6,7 +6,9 @@ pub mod backup;
 pub mod client_errors;
 pub mod cycles;
 pub mod devices;
+pub mod facility;
 pub mod ledger;
+pub mod overview;
 pub mod packages;
 pub mod payments;
 pub mod payments_export;
@@ -15,6 +17,7 @@ pub mod sessions;
 pub mod usage;
 pub mod user_search;
 pub mod users;
+pub mod whatsapp;
 
 use std::{str::FromStr, time::Duration};
 

@@ -349,6 +349,39 @@ pub async fn list(
     Ok((rows.iter().map(Purchase::from_row).collect(), totals))
 }
 
+/// Rupiah paid per day (the day it was paid, in `time_zone`) for the
+/// purchases `f` selects, every day from the first to the last payment
+/// (at most the last 92), oldest first. The days add up to the totals'
+/// paid amount whenever the payments span 92 days or fewer.
+pub async fn paid_per_day(
+    db: &impl GenericClient,
+    f: &Filter,
+    time_zone: &str,
+) -> Result<Vec<(String, i64)>, tokio_postgres::Error> {
+    let status = f.status.map(PurchaseStatus::as_str);
+    let params: [&(dyn ToSql + Sync); 6] = [
+        &status,
+        &f.from,
+        &f.to,
+        &f.user_id,
+        &f.package_id,
+        &time_zone,
+    ];
+    let sql = format!(
+        "with paid as (
+             select (p.paid_at at time zone $6)::date as day, sum(p.amount_idr)::bigint as amount
+             from purchases p where {FILTER} and p.status = 'paid' and p.paid_at is not null
+             group by 1),
+         span as (select greatest(min(day), max(day) - 91) as first, max(day) as last from paid)
+         select to_char(g.day, 'YYYY-MM-DD'), coalesce(paid.amount, 0)::bigint
+         from span, generate_series(span.first, span.last, interval '1 day') as g(day)
+         left join paid on paid.day = g.day::date
+         order by g.day"
+    );
+    let rows = db.query(&sql, &params).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
 // ---- events -----------------------------------------------------------------
 
 pub struct Event<'a> {

@@ -139,6 +139,13 @@ pub async fn charge(
         &[&user_id, &bytes, &time_zone],
     )
     .await?;
+    db.execute(
+        "insert into usage_router_daily (router_id, day, bytes)
+         values ($1, (now() at time zone $3)::date, $2)
+         on conflict (router_id, day) do update set bytes = usage_router_daily.bytes + excluded.bytes",
+        &[&router_id, &bytes, &time_zone],
+    )
+    .await?;
     Ok(true)
 }
 

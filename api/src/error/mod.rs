@@ -52,16 +52,32 @@ impl ApiError {
     }
 
     /// Field errors from `validator`, as `details.fields.<name> = [codes]`.
+    /// The fields of a nested object are named as themselves (the settings'
+    /// `values.fup_percent` is `fup_percent`), so a form can show each
+    /// message under its own input.
     pub fn validation(errors: &validator::ValidationErrors) -> Self {
-        let fields: serde_json::Map<String, serde_json::Value> = errors
-            .field_errors()
-            .into_iter()
-            .map(|(field, errs)| {
-                let codes: Vec<serde_json::Value> =
-                    errs.iter().map(|e| e.code.to_string().into()).collect();
-                (field.to_string(), codes.into())
-            })
-            .collect();
+        fn collect(
+            errors: &validator::ValidationErrors,
+            out: &mut serde_json::Map<String, serde_json::Value>,
+        ) {
+            for (field, kind) in errors.errors() {
+                match kind {
+                    validator::ValidationErrorsKind::Field(errs) => {
+                        let codes: Vec<serde_json::Value> =
+                            errs.iter().map(|e| e.code.to_string().into()).collect();
+                        out.insert(field.to_string(), codes.into());
+                    }
+                    validator::ValidationErrorsKind::Struct(inner) => collect(inner, out),
+                    validator::ValidationErrorsKind::List(items) => {
+                        for inner in items.values() {
+                            collect(inner, out);
+                        }
+                    }
+                }
+            }
+        }
+        let mut fields = serde_json::Map::new();
+        collect(errors, &mut fields);
         Self::new(ErrorCode::ValidationFailed, "some fields are not valid")
             .with_detail("fields", fields)
     }

@@ -55,6 +55,10 @@ pub enum ApiTags {
     AdminTransactions,
     /// Who is online now, and the audit log.
     AdminActivity,
+    /// The facility at a glance.
+    AdminOverview,
+    /// Facility settings (super admins).
+    AdminSettings,
 }
 
 /// Title of the published contract.
@@ -97,6 +101,8 @@ api_groups!(
         admin::routers::AdminRoutersApi,
         admin::packages::AdminPackagesApi,
         admin::transactions::AdminTransactionsApi,
+        admin::settings::AdminSettingsApi,
+        admin::overview::AdminOverviewApi,
     ),
 );
 

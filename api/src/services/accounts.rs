@@ -107,7 +107,7 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
         router_id,
         5 * GIB,
         OffsetDateTime::now_utc() + Duration::days(30),
-        state.settings.quota.fup_threshold(5 * GIB),
+        state.facility().await.fup_threshold(5 * GIB),
     )
     .await?;
     if existing.is_none() {

@@ -57,13 +57,14 @@ pub async fn info(
 /// not), nothing is looked up, so the answer reveals nothing about accounts.
 pub async fn portal(state: &AppState, mac: Option<&str>) -> Result<PortalConfig, StoreError> {
     let s = &state.settings;
+    let facility = state.facility().await;
     let packages_on_sale = {
         let db = state.db.get().await?;
         db::packages::any_active_package(&db).await?
     };
     Ok(PortalConfig {
-        facility_name: s.portal.facility_name.clone(),
-        contact: s.portal.contact.clone(),
+        facility_name: facility.facility_name.clone(),
+        contact: facility.contact.clone(),
         turnstile_site_key: s.turnstile.site_key.clone(),
         turnstile_script_url: s.turnstile.script_url.clone(),
         turnstile_action_otp: s.turnstile.action.clone(),

@@ -61,7 +61,7 @@ pub async fn record_proven(
     if db::users::by_id_for_update(&tx, user_id).await?.is_none() {
         return Ok(Proof::NoUser);
     }
-    let max = state.settings.devices.max_per_user;
+    let max = u32::try_from(state.facility().await.devices_per_user).unwrap_or(1);
     let (device, replaced) =
         match db::devices::record(&tx, user_id, router_id, mac, ip, max).await? {
             Recorded::Ok { device, replaced } => (device, replaced),

@@ -65,8 +65,8 @@ pub enum LoginError {
 store_errors!(LoginError);
 
 /// Why an account that proved its number cannot log in, with whom to contact.
-fn account_refusal(state: &AppState, user: &User) -> LoginError {
-    let contact = state.settings.portal.contact.clone();
+async fn account_refusal(state: &AppState, user: &User) -> LoginError {
+    let contact = state.facility().await.contact.clone();
     if user.blocked {
         LoginError::Blocked {
             reason: user.blocked_reason.clone().unwrap_or_default(),
@@ -104,7 +104,7 @@ pub async fn otp_login(
         if !otp::consume(state, &checked).await? {
             return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
         }
-        return Err(account_refusal(state, &user));
+        return Err(account_refusal(state, &user).await);
     }
 
     // The router must place the named device at its address before the code is

@@ -8,12 +8,14 @@ pub mod client_errors;
 pub mod device_proof;
 pub mod devices;
 pub mod drift;
+pub mod facility;
 pub mod health;
 pub mod hotspot;
 pub mod live;
 pub mod login;
 pub mod me;
 pub mod otp;
+pub mod overview;
 pub mod payments;
 pub mod provision;
 pub mod reconcile;
@@ -24,6 +26,7 @@ pub mod sessions;
 pub mod user_admin;
 pub mod user_changes;
 pub mod user_detail;
+pub mod whatsapp;
 
 /// PostgreSQL or Redis failed underneath a service: never the caller's fault.
 #[derive(Debug, thiserror::Error)]

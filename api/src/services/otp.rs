@@ -294,10 +294,10 @@ pub async fn send_code(
         Purpose::AdminUnlock => unlock_message(&code, minutes),
     };
     // Sent in the background so callers take the same time whoever asked.
-    let fonnte = state.fonnte.clone();
+    let state = state.clone();
     let target = phone.trim_start_matches('+').to_owned();
     tokio::spawn(async move {
-        match fonnte.send(&target, &text).await {
+        match crate::services::whatsapp::send(&state, &target, &text).await {
             Ok(_) => {}
             Err(FonnteError::TargetInvalid) => tracing::warn!("whatsapp target invalid"),
             Err(e) => tracing::error!(alert = "whatsapp_gateway", error = %e, "code not sent"),
@@ -326,12 +326,14 @@ pub async fn request(
         kv.key("otp:global:minute"),
         kv.key("otp:global:day"),
     ];
+    // The caps are facility settings a super admin may change at run time.
+    let caps = state.facility().await;
     let mut args: Vec<String> = [
-        (cfg.max_per_phone_15min, 900),
-        (cfg.max_per_phone_day, 86_400),
-        (cfg.max_per_ip_hour, 3_600),
-        (cfg.global_per_minute, 60),
-        (cfg.global_per_day, 86_400),
+        (caps.otp_per_phone_15min, 900),
+        (caps.otp_per_phone_day, 86_400),
+        (caps.otp_per_ip_hour, 3_600),
+        (caps.otp_global_per_minute, 60),
+        (caps.otp_global_per_day, 86_400),
     ]
     .iter()
     .flat_map(|(limit, window)| [limit.to_string(), window.to_string()])

@@ -5,30 +5,29 @@
 //! is the worker's job, not this script's.
 
 use routeros::{menus::Menu, Query};
-use shared_types::LoginMode;
+use shared_types::{FacilitySettings, LoginMode};
 
 use crate::{
     db::routers::RouterRow, integrations::routers::RouterClient,
     services::router_account::HotspotError, settings::Settings,
 };
 
-/// Hosts a device must reach before it is logged in: the portal, Turnstile
-/// and Midtrans (HTTPS, so the IP walled garden).
-pub fn walled_garden_hosts(settings: &Settings) -> Vec<String> {
+/// Hosts a device must reach before it is logged in (HTTPS, so the IP
+/// walled garden): the portal and Turnstile, then the facility's payment
+/// list (Midtrans, banks, e-wallets) so that a resident whose access ran out
+/// can still pay.
+pub fn walled_garden_hosts(settings: &Settings, facility: &FacilitySettings) -> Vec<String> {
     let mut hosts = Vec::new();
     if let Ok(url) = url::Url::parse(&settings.http.public_url) {
         if let Some(h) = url.host_str() {
             hosts.push(h.to_owned());
         }
     }
-    for h in [
-        "challenges.cloudflare.com",
-        "app.midtrans.com",
-        "api.midtrans.com",
-        "app.sandbox.midtrans.com",
-        "api.sandbox.midtrans.com",
-    ] {
-        hosts.push(h.to_owned());
+    hosts.push("challenges.cloudflare.com".to_owned());
+    for h in &facility.payment_walled_garden {
+        if !hosts.contains(h) {
+            hosts.push(h.clone());
+        }
     }
     hosts
 }
@@ -99,9 +98,8 @@ fn dhcp_option_line(settings: &Settings) -> String {
 
 /// The RouterOS script for one router. Safe to run again: every `add` is
 /// guarded by a `find`, and settings are `set` to the same values.
-pub fn script(settings: &Settings, router: &RouterRow) -> String {
-    let q = &settings.quota;
-    let rate = format!("{}/{}", q.fup_rate_up_bps, q.fup_rate_down_bps);
+pub fn script(settings: &Settings, facility: &FacilitySettings, router: &RouterRow) -> String {
+    let rate = facility.fup_rate();
     let mut s = String::new();
     let mut line = |l: &str| {
         s.push_str(l);
@@ -137,8 +135,9 @@ pub fn script(settings: &Settings, router: &RouterRow) -> String {
         }
     }
     line("");
-    line("# 3. Walled garden: the portal, Turnstile and Midtrans before login (HTTPS needs the IP list).");
-    for host in walled_garden_hosts(settings) {
+    line("# 3. Walled garden: the portal and Turnstile before login, and the payment hosts (Midtrans,");
+    line("#    banks, e-wallets) so that people whose access ran out can still pay. HTTPS needs the IP list.");
+    for host in walled_garden_hosts(settings, facility) {
         line(&garden_line(&host));
     }
     line("");
@@ -197,15 +196,13 @@ impl Check {
 /// Reads the live router and reports what is missing or different.
 pub async fn check_router(
     settings: &Settings,
+    facility: &FacilitySettings,
     client: &RouterClient,
     router: &RouterRow,
 ) -> Result<Vec<Check>, HotspotError> {
     let api = client.api();
     let e = |e| HotspotError::from(client.err(e));
-    let rate = format!(
-        "{}/{}",
-        settings.quota.fup_rate_up_bps, settings.quota.fup_rate_down_bps
-    );
+    let rate = facility.fup_rate();
     let mut out = Vec::new();
     let identity = api.identity().await.map_err(e)?;
     out.push(check("API login", true, format!("identity {identity}")));
@@ -258,7 +255,7 @@ pub async fn check_router(
         .rows()
         .await
         .map_err(e)?;
-    for host in walled_garden_hosts(settings) {
+    for host in walled_garden_hosts(settings, facility) {
         let ok = garden.iter().any(|g| {
             g.text("dst-host").as_deref() == Some(host.as_str())
                 && g.text("action").as_deref() != Some("drop")

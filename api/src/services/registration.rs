@@ -135,10 +135,12 @@ pub async fn register(
             },
         }
     );
-    let fonnte = state.fonnte.clone();
+    let state = state.clone();
     tokio::spawn(async move {
         for admin in admins {
-            if let Err(e) = fonnte.send(admin.trim_start_matches('+'), &text).await {
+            let sent =
+                crate::services::whatsapp::send(&state, admin.trim_start_matches('+'), &text);
+            if let Err(e) = sent.await {
                 tracing::warn!(error = %e, "registration notice not sent");
             }
         }
@@ -216,10 +218,10 @@ pub async fn review(
                  Your gerbang registration was approved.",
                 shared_types::phone::local_form(phone)
             );
-            let fonnte = state.fonnte.clone();
+            let state = state.clone();
             let target = phone.trim_start_matches('+').to_owned();
             tokio::spawn(async move {
-                if let Err(e) = fonnte.send(&target, &text).await {
+                if let Err(e) = crate::services::whatsapp::send(&state, &target, &text).await {
                     tracing::warn!(error = %e, "approval notice not sent");
                 }
             });

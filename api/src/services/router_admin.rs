@@ -372,14 +372,15 @@ pub async fn setup(
             .await?
             .ok_or(RouterAdminError::NotFound)?
     };
-    let script = crate::services::provision::script(&state.settings, &row);
+    let facility = state.facility().await;
+    let script = crate::services::provision::script(&state.settings, &facility, &row);
     let checked = async {
         let client = state
             .routers
             .client(&row)
             .await
             .map_err(crate::services::router_account::HotspotError::from)?;
-        crate::services::provision::check_router(&state.settings, &client, &row).await
+        crate::services::provision::check_router(&state.settings, &facility, &client, &row).await
     };
     Ok(match checked.await {
         Ok(checks) => shared_types::RouterSetup {
@@ -457,4 +458,33 @@ pub fn cli_defaults(name: &str, host: &str, port: i32, user: &str, mode: LoginMo
         address_list_prefix: "gerbang-".into(),
         is_default: false,
     }
+}
+
+/// The last `limit` cycles of a router, oldest first.
+pub async fn recent_cycles(
+    state: &AppState,
+    id: Uuid,
+    limit: i64,
+) -> Result<shared_types::RouterCycles, RouterAdminError> {
+    let db = state.db.get().await?;
+    db::routers::by_id(&db, id)
+        .await?
+        .ok_or(RouterAdminError::NotFound)?;
+    let cycles = db::cycles::history(&db, id, limit)
+        .await?
+        .into_iter()
+        .map(|c| shared_types::RecentCycle {
+            at: rfc3339(c.at).into(),
+            ok: c.ok,
+            duration_ms: c.duration_ms,
+            reads: c.reads,
+            writes: c.writes,
+            online: c.online,
+            error: c.error,
+        })
+        .collect();
+    Ok(shared_types::RouterCycles {
+        router_id: id.to_string().into(),
+        cycles,
+    })
 }

@@ -2,11 +2,12 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    AccessStatus, Adjusted, AuditPage, BlockUser, ConnectionTest, Deleted, KickSession, Kicked,
-    LoginResult, OnlineNow, OtpRequested, PackageInput, PackageRemoved, PackageView, PasswordLogin,
-    PasswordReset, ProfileEdit, PurchaseStatus, QuotaAdjustment, Registration, RejectRegistration,
-    RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView, TransactionDetail,
-    TransactionList, UnlockRequest, UserAccess, UserDetail, UserPage, UserRow,
+    AccessStatus, Adjusted, AuditPage, BlockUser, ConnectionTest, Deleted, FacilitySettingsChange,
+    FacilitySettingsView, KickSession, Kicked, LoginResult, OnlineNow, OtpRequested, Overview,
+    PackageInput, PackageRemoved, PackageView, PasswordLogin, PasswordReset, ProfileEdit,
+    PurchaseStatus, QuotaAdjustment, Registration, RejectRegistration, RouterCycles, RouterDrift,
+    RouterInput, RouterSaved, RouterSetup, RouterView, TransactionDetail, TransactionList,
+    UnlockRequest, UserAccess, UserDetail, UserPage, UserRow,
 };
 
 use super::transport::{ApiError, Call};
@@ -286,4 +287,48 @@ pub async fn set_router_disabled(id: &str, disabled: bool) -> Result<RouterView,
         format!("/admin/routers/{id}/enable")
     };
     Call::post(&path).fetch().await
+}
+
+/// `PUT /admin/routers/{id}`: change a router (tested first; without a
+/// password the stored one stays).
+pub async fn update_router(id: &str, input: &RouterInput) -> Result<RouterSaved, ApiError> {
+    let path = format!("/admin/routers/{id}");
+    Call::new(Method::PUT, &path).json(input)?.fetch().await
+}
+
+/// `POST /admin/routers/{id}/test`: test changed settings of a saved router.
+pub async fn test_saved_router(id: &str, input: &RouterInput) -> Result<ConnectionTest, ApiError> {
+    let path = format!("/admin/routers/{id}/test");
+    Call::post(&path).json(input)?.fetch().await
+}
+
+/// `GET /admin/routers/{id}/cycles`: the last cycles, for the chart.
+pub async fn router_cycles(id: &str) -> Result<RouterCycles, ApiError> {
+    let path = format!("/admin/routers/{id}/cycles");
+    Call::get(&path).fetch().await
+}
+
+/// [`router_cycles`] taking the id by value (for a resource).
+pub async fn router_cycles_of(id: String) -> Result<RouterCycles, ApiError> {
+    router_cycles(&id).await
+}
+
+/// `GET /admin/overview`: the facility at a glance.
+pub async fn overview() -> Result<Overview, ApiError> {
+    Call::get("/admin/overview").fetch().await
+}
+
+/// `GET /admin/settings` (super admins).
+pub async fn facility_settings() -> Result<FacilitySettingsView, ApiError> {
+    Call::get("/admin/settings").fetch().await
+}
+
+/// `PUT /admin/settings` (super admins).
+pub async fn change_facility_settings(
+    change: &FacilitySettingsChange,
+) -> Result<FacilitySettingsView, ApiError> {
+    Call::new(Method::PUT, "/admin/settings")
+        .json(change)?
+        .fetch()
+        .await
 }

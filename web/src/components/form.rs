@@ -18,13 +18,14 @@ pub fn Field(
     #[prop(default = "text")]
     inputmode: &'static str,
     #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+    #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     let lang = ctx().lang;
     let error_id = format!("{id}-error");
     view! {
         <div class="stack field">
             <label for=id>{t!(lang, label)}</label>
-            <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required inputmode=inputmode
+            <input id=id name=id type=kind autocomplete=autocomplete maxlength=max_length required=required inputmode=inputmode
                 aria-describedby=error_id.clone()
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             <p id=error_id class="status-bad field-error" role="alert">{move || error.and_then(|e| e.get())}</p>

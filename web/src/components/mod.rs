@@ -3,6 +3,7 @@
 pub mod async_view;
 pub mod confirm;
 pub mod connect;
+pub mod day_bars;
 pub mod form;
 pub mod format;
 pub mod handoff;

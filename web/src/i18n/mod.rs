@@ -5,7 +5,9 @@
 
 pub mod admin;
 pub mod common;
+pub mod facility;
 pub mod me;
+pub mod money;
 pub mod portal;
 
 use shared_types::ErrorCode;
@@ -223,7 +225,14 @@ mod tests {
 
     #[test]
     fn every_table_entry_is_translated() {
-        let tables = [admin::ALL, common::ALL, me::ALL, portal::ALL];
+        let tables = [
+            admin::ALL,
+            common::ALL,
+            facility::ALL,
+            me::ALL,
+            money::ALL,
+            portal::ALL,
+        ];
         for (id, en) in tables.iter().flat_map(|t| t.iter()) {
             assert!(!id.trim().is_empty() && !en.trim().is_empty());
             assert!(

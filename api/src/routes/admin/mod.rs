@@ -3,9 +3,11 @@
 
 pub mod activity;
 pub mod auth;
+pub mod overview;
 pub mod packages;
 pub mod person;
 pub mod registrations;
 pub mod routers;
+pub mod settings;
 pub mod transactions;
 pub mod users;

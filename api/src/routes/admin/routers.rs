@@ -4,7 +4,8 @@
 use poem::web::Data;
 use poem_openapi::{param::Path, payload::Json, OpenApi};
 use shared_types::{
-    ConnectionTest, ReconcileNow, RouterDrift, RouterInput, RouterSaved, RouterSetup, RouterView,
+    ConnectionTest, ReconcileNow, RouterCycles, RouterDrift, RouterInput, RouterSaved, RouterSetup,
+    RouterView,
 };
 use uuid::Uuid;
 
@@ -181,5 +182,17 @@ impl AdminRoutersApi {
         id: Path<Uuid>,
     ) -> ApiResult<Json<RouterDrift>> {
         Ok(Json(drift::router_drift(&state, id.0).await?))
+    }
+
+    /// The router's last 60 reconcile cycles, oldest first (duration, reads,
+    /// writes, sessions seen, error): the routers screen's chart.
+    #[oai(path = "/:id/cycles", method = "get", operation_id = "router_cycles")]
+    async fn cycles(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<RouterCycles>> {
+        Ok(Json(router_admin::recent_cycles(&state, id.0, 60).await?))
     }
 }

@@ -18,11 +18,19 @@ pub async fn transactions(
     offset: i64,
 ) -> Result<TransactionList, PaymentError> {
     let db = state.db.get().await?;
-    let (items, totals) =
-        db::payments::list(&db, filter, &state.settings.worker.time_zone, limit, offset).await?;
+    let tz = &state.settings.worker.time_zone;
+    let (items, totals) = db::payments::list(&db, filter, tz, limit, offset).await?;
+    let per_day = db::payments::paid_per_day(&db, filter, tz).await?;
     Ok(TransactionList {
         items: items.iter().map(Purchase::admin_view).collect(),
         totals,
+        paid_per_day: per_day
+            .into_iter()
+            .map(|(day, amount)| shared_types::DayAmount {
+                day: day.into(),
+                amount,
+            })
+            .collect(),
     })
 }
 

@@ -84,6 +84,8 @@ pub async fn apply(
     fields: &Fields,
     body: &Value,
 ) -> Result<Applied, PaymentError> {
+    // Read before the transaction: the FUP rule a credit comes with.
+    let facility = state.facility().await;
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
     let purchase = db::payments::purchase(&tx, &fields.order_id, RowLock::ForUpdate).await?;
@@ -142,7 +144,7 @@ pub async fn apply(
     .await?;
     let applied = match next {
         Some(PurchaseStatus::Paid) => {
-            credit(state, &tx, &p, late).await?;
+            credit(&facility, &tx, &p, late).await?;
             Applied::Credited
         }
         Some(s) => {
@@ -173,7 +175,7 @@ pub async fn apply(
 /// Adds what `p` sold to its user (inside the caller's transaction, which
 /// holds the purchase row lock). The ledger key makes it happen once.
 async fn credit(
-    state: &AppState,
+    facility: &shared_types::FacilitySettings,
     tx: &deadpool_postgres::Transaction<'_>,
     p: &Purchase,
     late: bool,
@@ -220,7 +222,7 @@ async fn credit(
                 .quota_bytes
                 .is_none()
                 .then(|| u.unlimited_until.filter(|t| *t > now).unwrap_or(now) + days);
-            let threshold = p.quota_bytes.map(|q| state.settings.quota.fup_threshold(q));
+            let threshold = p.quota_bytes.map(|q| facility.fup_threshold(q));
             let credit = db::users::Credit {
                 user_id: u.id,
                 quota_bytes: p.quota_bytes.unwrap_or(0),

@@ -33,6 +33,8 @@ use crate::{
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CycleStats {
     pub users: usize,
+    /// Live sessions the cycle saw (bypass mode: plus bypassed hosts).
+    pub online: usize,
     /// Menus read (each once).
     pub reads: usize,
     /// Commands that changed something.
@@ -64,7 +66,7 @@ pub async fn reconcile_router(
     record_proven_devices(state, router, &index, &mut books).await?;
 
     // The FUP profile must exist before an account refers to it.
-    let rate = state.settings.quota.fup_rate();
+    let rate = state.facility().await.fup_rate();
     let mut writes = 0;
     if let Some(c) = fup_profile_change(&snap, router, &rate) {
         writes += apply(&client, vec![c]).await?;
@@ -83,8 +85,17 @@ pub async fn reconcile_router(
     writes += apply(&client, plan.changes).await?;
     writes += kick(&client, &plan.kick).await?;
     writes += relogin(&client, &plan.relogin).await?;
+    let bypassed = match router.login_mode {
+        shared_types::LoginMode::Bypass => snap
+            .hosts
+            .iter()
+            .filter(|h| h.text("bypassed").as_deref() == Some("true"))
+            .count(),
+        shared_types::LoginMode::HotspotLogin => 0,
+    };
     Ok(CycleStats {
         users: books.users.len(),
+        online: snap.active.len() + bypassed,
         reads: snap.reads,
         writes,
         removed: plan.removed,

@@ -3,6 +3,8 @@
 mod access_changes;
 mod activity;
 mod finding;
+mod overview;
 mod person;
 mod ranks;
 mod routers;
+mod settings;

@@ -19,6 +19,7 @@ const MAC: &str = "00:1A:2B:3C:4D:01";
 const GIB: i64 = 1_073_741_824;
 
 mod admin;
+mod dashboard;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -167,6 +167,13 @@ impl Browser {
             .await
     }
 
+    /// Runs `script` (a function body whose last argument is a callback)
+    /// and returns what it passes to the callback.
+    pub async fn js_async(&self, script: &str) -> Value {
+        self.post("/execute/async", json!({ "script": script, "args": [] }))
+            .await
+    }
+
     async fn element(&self, css: &str) -> Option<String> {
         let v = self
             .post("/element", json!({"using": "css selector", "value": css}))

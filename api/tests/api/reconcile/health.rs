@@ -149,12 +149,15 @@ async fn provisioning_script_and_live_check_agree() {
             .unwrap()
     };
     let settings = &w.app.state.settings;
-    let script = api::services::provision::script(settings, &router);
+    let facility = w.app.state.facility().await;
+    let script = api::services::provision::script(settings, &facility, &router);
     for expected in [
         "rate-limit=\"1000000/1000000\"",
         "dst-host=\"portal.test\"",
         "dst-host=\"challenges.cloudflare.com\"",
         "dst-host=\"app.midtrans.com\"",
+        "dst-host=\"gopay.co.id\"",
+        "dst-host=\"bri.co.id\"",
         "code=114 value=\"'http://portal.test/api/v1/captive'\"",
         "src-address-list=\"gerbang-blocked\" action=drop",
         "http://portal.test/captive?ip=\\$(ip)&amp;mac=\\$(mac)&amp;link-login-only=\\$(link-login-only-esc)",
@@ -171,7 +174,7 @@ async fn provisioning_script_and_live_check_agree() {
             .map(|c| c.item.clone())
             .collect()
     };
-    let before = api::services::provision::check_router(settings, &client, &router)
+    let before = api::services::provision::check_router(settings, &facility, &client, &router)
         .await
         .unwrap();
     let before = missing(&before);
@@ -186,7 +189,7 @@ async fn provisioning_script_and_live_check_agree() {
 
     // What the script's walled-garden lines and the worker do, over the API.
     cycle(&w).await;
-    for host in api::services::provision::walled_garden_hosts(settings) {
+    for host in api::services::provision::walled_garden_hosts(settings, &facility) {
         client
             .api()
             .add(
@@ -196,7 +199,7 @@ async fn provisioning_script_and_live_check_agree() {
             .await
             .unwrap();
     }
-    let after = api::services::provision::check_router(settings, &client, &router)
+    let after = api::services::provision::check_router(settings, &facility, &client, &router)
         .await
         .unwrap();
     let after = missing(&after);

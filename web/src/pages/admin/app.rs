@@ -9,8 +9,9 @@ use leptos_router::{
 };
 
 use super::{
-    audit::AdminAudit, online::AdminOnline, people::AdminPeople, person::AdminPerson,
-    registrations::AdminHome, routers::AdminRouters, AdminArea,
+    audit::AdminAudit, online::AdminOnline, overview::AdminOverview, packages::AdminPackages,
+    people::AdminPeople, person::AdminPerson, registrations::AdminRegistrations,
+    routers::AdminRouters, settings::AdminSettings, transactions::AdminTransactions, AdminArea,
 };
 use crate::{components::header::Header, pages::not_found::NotFound, routes::seg, state::Ctx};
 
@@ -24,6 +25,10 @@ pub fn AdminApp() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <ParentRoute path=StaticSegment(seg::ADMIN) view=AdminArea>
                         <Route path=StaticSegment("") view=AdminHome/>
+                        <Route path=StaticSegment(seg::ADMIN_REGISTRATIONS) view=AdminRegistrations/>
+                        <Route path=StaticSegment(seg::ADMIN_PACKAGES) view=AdminPackages/>
+                        <Route path=StaticSegment(seg::ADMIN_TRANSACTIONS) view=AdminTransactions/>
+                        <Route path=StaticSegment(seg::ADMIN_SETTINGS) view=AdminSettings/>
                         <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
                         <Route path=(StaticSegment(seg::ADMIN_PEOPLE), ParamSegment("id")) view=AdminPerson/>
                         <Route path=StaticSegment(seg::ADMIN_ONLINE) view=AdminOnline/>
@@ -33,5 +38,14 @@ pub fn AdminApp() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The admin home: the overview, then the registrations waiting.
+#[component]
+fn AdminHome() -> impl IntoView {
+    view! {
+        <AdminOverview/>
+        <AdminRegistrations/>
     }
 }

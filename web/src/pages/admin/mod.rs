@@ -7,18 +7,26 @@ pub mod app;
 pub mod audit;
 pub mod login;
 pub mod online;
+pub mod overview;
+pub mod packages;
 pub mod people;
 pub mod person;
 pub mod person_forms;
 pub mod person_lists;
 pub mod registrations;
+pub mod router_form;
 pub mod routers;
+pub mod settings;
+pub mod transactions;
 pub mod words;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use crate::{i18n::admin, i18n::say, pages::home::Loading, routes::Page, state::ctx, t};
+use crate::{
+    i18n::admin, i18n::facility, i18n::money, i18n::say, pages::home::Loading, routes::Page,
+    state::ctx, t,
+};
 
 #[component]
 pub fn AdminArea() -> impl IntoView {
@@ -45,12 +53,16 @@ pub fn AdminArea() -> impl IntoView {
                     </span>
                 </nav>
                 <nav class="row admin-tabs">
-                    <a href=Page::Admin.path() id="nav-registrations">{t!(lang, admin::REGISTRATIONS)}</a>
+                    <a href=Page::Admin.path() id="nav-overview">{t!(lang, facility::OVERVIEW)}</a>
+                    <a href=Page::AdminRegistrations.path() id="nav-registrations">{t!(lang, admin::REGISTRATIONS)}</a>
                     <a href=Page::AdminPeople.path() id="nav-people">{t!(lang, admin::PEOPLE)}</a>
                     <a href=Page::AdminOnline.path() id="nav-online">{t!(lang, admin::ONLINE_NOW)}</a>
+                    <a href=Page::AdminTransactions.path() id="nav-transactions">{t!(lang, money::TRANSACTIONS)}</a>
+                    <a href=Page::AdminPackages.path() id="nav-packages">{t!(lang, money::PACKAGES)}</a>
                     <a href=Page::AdminAudit.path() id="nav-audit">{t!(lang, admin::AUDIT_LOG)}</a>
                     {(a.user.role == shared_types::Role::SuperAdmin).then(|| view! {
                         <a href=Page::AdminRouters.path() id="nav-routers">{t!(lang, admin::ROUTERS)}</a>
+                        <a href=Page::AdminSettings.path() id="nav-settings">{t!(lang, facility::SETTINGS)}</a>
                     })}
                 </nav>
                 <Outlet/>

@@ -23,8 +23,12 @@ const DEBOUNCE: Duration = Duration::from_millis(300);
 pub fn AdminPeople() -> impl IntoView {
     let lang = ctx().lang;
     let q = RwSignal::new(String::new());
-    let status = RwSignal::new(None::<AccessStatus>);
-    let online_only = RwSignal::new(false);
+    // The overview links here with `?status=…` (and `?online=1`).
+    let query = leptos_router::hooks::use_query_map();
+    let status = RwSignal::new(
+        query.with_untracked(|q| q.get("status").and_then(|s| AccessStatus::parse(&s))),
+    );
+    let online_only = RwSignal::new(query.with_untracked(|q| q.get("online").is_some()));
     let rows = RwSignal::new(Vec::<UserRow>::new());
     let total = RwSignal::new(None::<i64>);
     let next = RwSignal::new(None::<String>);
@@ -91,7 +95,7 @@ pub fn AdminPeople() -> impl IntoView {
             <select id="people-status" on:change=pick_status>
                 <option value="">{t!(lang, admin::ALL_STATUSES)}</option>
                 {AccessStatus::ALL.into_iter().map(|s| view! {
-                    <option value=s.as_str()>{t!(lang, status_text(s))}</option>
+                    <option value=s.as_str() selected=move || status.get() == Some(s)>{t!(lang, status_text(s))}</option>
                 }).collect_view()}
             </select>
             <label class="row">

@@ -1,5 +1,6 @@
-//! The admin area's first page: registrations waiting for review, approved
-//! or rejected (with a reason for the record) in place.
+//! Registrations waiting for review (`/admin/pendaftaran`, and under the
+//! overview on the admin home), approved or rejected (with a reason for the
+//! record) in place.
 
 use leptos::{prelude::*, task::spawn_local};
 use shared_types::Registration;
@@ -15,7 +16,7 @@ use crate::{
 };
 
 #[component]
-pub fn AdminHome() -> impl IntoView {
+pub fn AdminRegistrations() -> impl IntoView {
     let lang = ctx().lang;
     let pending = LocalResource::new(api::pending_registrations);
     let error = RwSignal::new(None::<String>);
