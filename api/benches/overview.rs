@@ -8,21 +8,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use api::{
     db::cycles::{record, CycleRecord},
     services::overview::overview,
 };
-use common::{add_router, size, state};
+use common::{add_router, percentiles, size, state};
 use shared_types::LoginMode;
 use uuid::Uuid;
-
-fn percentiles(mut t: Vec<Duration>) -> (f64, f64) {
-    t.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (ms(t[t.len() / 2]), ms(t[t.len() * 95 / 100]))
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -7,19 +7,13 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use api::{db::user_search::UserQuery, services::user_admin::list_users};
-use common::{size, state};
+use common::{percentiles, size, state};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use shared_types::{AccessStatus, Role, UserSort};
 use uuid::Uuid;
-
-fn percentiles(mut t: Vec<Duration>) -> (f64, f64) {
-    t.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (ms(t[t.len() / 2]), ms(t[t.len() * 95 / 100]))
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -15,6 +15,13 @@ pub fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.into())
 }
 
+/// p50 and p95 of the times, in milliseconds.
+pub fn percentiles(mut t: Vec<std::time::Duration>) -> (f64, f64) {
+    t.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    (ms(t[t.len() / 2]), ms(t[t.len() * 95 / 100]))
+}
+
 pub fn size(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()

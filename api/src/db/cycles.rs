@@ -24,45 +24,30 @@ pub async fn record(
     db: &impl GenericClient,
     r: &CycleRecord<'_>,
 ) -> Result<(), tokio_postgres::Error> {
+    // The router's last cycle, the chart's history of it, and nothing in the
+    // history older than HISTORY_HOURS: one statement.
     let stmt = db
         .prepare_cached(
-            "insert into router_cycles as c (router_id, at, ok, duration_ms, users, reads, writes,
-                                            error, consecutive_failures, failures_total, last_ok_at,
-                                            online)
-             values ($1, now(), $2, $3, $4, $5, $6, $7,
-                     case when $2 then 0 else 1 end, case when $2 then 0 else 1 end,
-                     case when $2 then now() end, $8)
-             on conflict (router_id) do update set
-                 at = now(), ok = $2, duration_ms = $3, users = $4, reads = $5, writes = $6, error = $7,
-                 online = $8,
-                 consecutive_failures = case when $2 then 0 else c.consecutive_failures + 1 end,
-                 failures_total = c.failures_total + case when $2 then 0 else 1 end,
-                 last_ok_at = case when $2 then now() else c.last_ok_at end",
-        )
-        .await?;
-    db.execute(
-        &stmt,
-        &[
-            &r.router_id,
-            &r.ok,
-            &r.duration_ms,
-            &r.users,
-            &r.reads,
-            &r.writes,
-            &r.error,
-            &r.online,
-        ],
-    )
-    .await?;
-    // The chart's history: this cycle, and nothing older than HISTORY_HOURS.
-    let stmt = db
-        .prepare_cached(
-            "with gone as (
+            "with latest as (
+                 insert into router_cycles as c (router_id, at, ok, duration_ms, users, reads, writes,
+                                                error, consecutive_failures, failures_total,
+                                                last_ok_at, online)
+                 values ($1, now(), $2, $3, $4, $5, $6, $7,
+                         case when $2 then 0 else 1 end, case when $2 then 0 else 1 end,
+                         case when $2 then now() end, $8)
+                 on conflict (router_id) do update set
+                     at = now(), ok = $2, duration_ms = $3, users = $4, reads = $5, writes = $6,
+                     error = $7, online = $8,
+                     consecutive_failures = case when $2 then 0 else c.consecutive_failures + 1 end,
+                     failures_total = c.failures_total + case when $2 then 0 else 1 end,
+                     last_ok_at = case when $2 then now() else c.last_ok_at end
+                 returning router_id),
+             gone as (
                  delete from router_cycle_history
                  where router_id = $1 and at < now() - make_interval(hours => $9))
              insert into router_cycle_history
                  (router_id, at, ok, duration_ms, users, reads, writes, error, online)
-             values ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8)
+             select router_id, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8 from latest
              on conflict do nothing",
         )
         .await?;

@@ -301,13 +301,15 @@ pub(super) const FILTER: &str = "($1::text is null or p.status = $1)
      and ($4::uuid is null or p.user_id = $4)
      and ($5::uuid is null or p.package_id = $5)";
 
+/// One page of purchases (newest first), the totals over all that `f`
+/// matches, and their paid rupiah per day.
 pub async fn list(
     db: &impl GenericClient,
     f: &Filter,
     time_zone: &str,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Purchase>, TransactionTotals), tokio_postgres::Error> {
+) -> Result<(Vec<Purchase>, TransactionTotals, Vec<(String, i64)>), tokio_postgres::Error> {
     let status = f.status.map(PurchaseStatus::as_str);
     let params: [&(dyn ToSql + Sync); 8] = [
         &status,
@@ -346,27 +348,22 @@ pub async fn list(
         expired_count: t.get(5),
         cancelled_count: t.get(6),
     };
-    Ok((rows.iter().map(Purchase::from_row).collect(), totals))
+    let per_day = paid_per_day(db, &params[..6]).await?;
+    Ok((
+        rows.iter().map(Purchase::from_row).collect(),
+        totals,
+        per_day,
+    ))
 }
 
-/// Rupiah paid per day (the day it was paid, in `time_zone`) for the
-/// purchases `f` selects, every day from the first to the last payment
-/// (at most the last 92), oldest first. The days add up to the totals'
-/// paid amount whenever the payments span 92 days or fewer.
-pub async fn paid_per_day(
+/// Rupiah paid per day (the day it was paid, in the time zone `$6`) for
+/// the purchases the filter parameters select, every day from the first to
+/// the last payment (at most the last 92), oldest first. The days add up to
+/// the totals' paid amount whenever the payments span 92 days or fewer.
+async fn paid_per_day(
     db: &impl GenericClient,
-    f: &Filter,
-    time_zone: &str,
+    params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<(String, i64)>, tokio_postgres::Error> {
-    let status = f.status.map(PurchaseStatus::as_str);
-    let params: [&(dyn ToSql + Sync); 6] = [
-        &status,
-        &f.from,
-        &f.to,
-        &f.user_id,
-        &f.package_id,
-        &time_zone,
-    ];
     let sql = format!(
         "with paid as (
              select (p.paid_at at time zone $6)::date as day, sum(p.amount_idr)::bigint as amount
@@ -378,7 +375,7 @@ pub async fn paid_per_day(
          left join paid on paid.day = g.day::date
          order by g.day"
     );
-    let rows = db.query(&sql, &params).await?;
+    let rows = db.query(&sql, params).await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 

@@ -118,21 +118,29 @@ pub struct TransactionFilter {
     pub offset: Option<u32>,
 }
 
+impl TransactionFilter {
+    /// The filters that are set, as query keys and values (the list and its
+    /// CSV export take the same ones).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let status = self.status.map(|s| s.as_str().to_owned());
+        [
+            ("status", status.as_ref()),
+            ("from", self.from.as_ref()),
+            ("to", self.to.as_ref()),
+            ("user_id", self.user_id.as_ref()),
+            ("package_id", self.package_id.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?.clone())))
+        .collect()
+    }
+}
+
 /// `GET /admin/purchases`: transactions and totals.
 pub async fn transactions(f: &TransactionFilter) -> Result<TransactionList, ApiError> {
     let mut call = Call::get("/admin/purchases");
-    if let Some(s) = f.status {
-        call = call.query("status", s.as_str());
-    }
-    for (k, v) in [
-        ("from", &f.from),
-        ("to", &f.to),
-        ("user_id", &f.user_id),
-        ("package_id", &f.package_id),
-    ] {
-        if let Some(v) = v {
-            call = call.query(k, v);
-        }
+    for (k, v) in f.pairs() {
+        call = call.query(k, v);
     }
     if let Some(l) = f.limit {
         call = call.query("limit", l);

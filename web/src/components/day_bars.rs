@@ -5,7 +5,25 @@
 use leptos::prelude::*;
 use shared_types::DayAmount;
 
-use super::usage_chart::bars;
+const W: f64 = 320.0;
+const H: f64 = 120.0;
+
+/// Bar geometry in a 320 × 120 box: (x, y, width, height) per value, the
+/// tallest at full height.
+pub fn bars(values: &[i64]) -> Vec<(f64, f64, f64, f64)> {
+    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = values.len().max(1) as f64;
+    let slot = W / n;
+    let width = (slot * 0.7).max(1.0);
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let h = (*v.max(&0) as f64 / max * (H - 4.0)).round();
+            (i as f64 * slot + (slot - width) / 2.0, H - h, width, h)
+        })
+        .collect()
+}
 
 #[component]
 pub fn DayBars(
@@ -36,5 +54,22 @@ pub fn DayBars(
                 <span>{last}</span>
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tallest_day_fills_the_chart_and_empty_days_are_flat() {
+        let b = bars(&[0, 50, 100]);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[0].3, 0.0);
+        assert_eq!(b[2].3, H - 4.0);
+        assert_eq!(b[1].3, ((H - 4.0) / 2.0).round());
+        assert!(b[0].0 < b[1].0 && b[1].0 < b[2].0);
+        assert!(bars(&[]).is_empty());
+        assert_eq!(bars(&[0, 0])[1].3, 0.0);
     }
 }

@@ -27,7 +27,6 @@ super::texts! {
     ORDER_NUMBER = ("Nomor pesanan", "Order number"),
     PAID_THROUGH_MIDTRANS_QRIS_BANK = ("Pembayaran lewat Midtrans: QRIS, transfer bank (VA) dan lainnya.", "Paid through Midtrans: QRIS, bank transfer (VA) and more."),
     PAYMENT = ("Pembayaran", "Payment"),
-    PEAK = ("tertinggi", "peak"),
     PURCHASE_HISTORY = ("Riwayat pembelian", "Purchase history"),
     QUOTA_LEFT = ("Sisa kuota", "Quota left"),
     RANDOM_MAC = ("MAC acak", "random MAC"),

@@ -19,8 +19,7 @@ pub async fn transactions(
 ) -> Result<TransactionList, PaymentError> {
     let db = state.db.get().await?;
     let tz = &state.settings.worker.time_zone;
-    let (items, totals) = db::payments::list(&db, filter, tz, limit, offset).await?;
-    let per_day = db::payments::paid_per_day(&db, filter, tz).await?;
+    let (items, totals, per_day) = db::payments::list(&db, filter, tz, limit, offset).await?;
     Ok(TransactionList {
         items: items.iter().map(Purchase::admin_view).collect(),
         totals,

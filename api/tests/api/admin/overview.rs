@@ -46,14 +46,7 @@ async fn the_overview_shows_the_router_up_the_resident_online_and_todays_usage_a
     assert!(router.set_traffic(MAC, 0, 8_000_000).await);
     router.advance(std::time::Duration::from_secs(10)).await;
     cycle(&w).await;
-    let used: i64 = w
-        .app
-        .db()
-        .await
-        .query_one("select used_bytes from users where id = $1", &[&id])
-        .await
-        .unwrap()
-        .get(0);
+    let used = used(&w, id).await;
     assert!(used > 0);
 
     // A registration waiting, and two payments today (one paid, one pending).
@@ -154,10 +147,7 @@ async fn a_failing_router_is_down_with_its_error_and_whatsapp_sends_are_counted(
     let c = &admin.cookies;
     cycle(&w).await;
     // The router's API port stops answering: the next cycle fails.
-    let closed_port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed_port = closed_port();
     w.app
         .db()
         .await

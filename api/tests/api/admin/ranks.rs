@@ -11,16 +11,7 @@ use crate::helpers::*;
 async fn an_admin_cannot_touch_a_super_admin_and_cannot_delete_anyone() {
     let w = World::start(|_| {}).await;
     w.create_admin(None).await; // kepala, super admin
-    api::services::accounts::create_admin(
-        &w.app.state,
-        "petugas",
-        "Petugas Jaga",
-        None,
-        zeroize::Zeroizing::new("kata-sandi-petugas".into()),
-        shared_types::Role::Admin,
-    )
-    .await
-    .unwrap();
+    w.create_plain_admin().await;
     let id_of = |username: &'static str| {
         let w = &w;
         async move {

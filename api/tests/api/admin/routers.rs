@@ -334,16 +334,7 @@ async fn editing_keeps_the_stored_password_and_a_disabled_router_is_left_alone()
     );
 
     // An admin who is not a super admin: 403 before anything is read.
-    api::services::accounts::create_admin(
-        &w.app.state,
-        "petugas",
-        "Petugas",
-        None,
-        zeroize::Zeroizing::new("kata-sandi-petugas".into()),
-        shared_types::Role::Admin,
-    )
-    .await
-    .unwrap();
+    w.create_plain_admin().await;
     let petugas = Cookies::from(&w.admin_login("petugas", "kata-sandi-petugas").await);
     let (s, env) = admin_call(&w, Method::POST, &format!("{path}/disable"), &petugas, None).await;
     assert_eq!((s, env["code"].as_str()), (403, Some("forbidden")));

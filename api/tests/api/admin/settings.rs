@@ -210,16 +210,7 @@ async fn bad_settings_are_refused_per_field_and_change_nothing() {
 #[tokio::test]
 async fn only_super_admins_read_or_change_settings() {
     let w = World::start(|_| {}).await;
-    api::services::accounts::create_admin(
-        &w.app.state,
-        "petugas",
-        "Petugas Jaga",
-        None,
-        zeroize::Zeroizing::new("kata-sandi-petugas".into()),
-        shared_types::Role::Admin,
-    )
-    .await
-    .unwrap();
+    w.create_plain_admin().await;
     let resp = w.admin_login("petugas", "kata-sandi-petugas").await;
     let c = Cookies::from(&resp);
     let (s, e) = admin_call(&w, Method::GET, "/api/v1/admin/settings", &c, None).await;

@@ -113,3 +113,9 @@ pub async fn add_on_router(w: &World, props: &[(&str, &str)]) {
         .await
         .unwrap();
 }
+
+/// A local TCP port nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

@@ -240,6 +240,20 @@ impl World {
         (body, cookies, resp.json().await.unwrap())
     }
 
+    /// Creates `petugas` (password `kata-sandi-petugas`), an admin who is not a super admin.
+    pub async fn create_plain_admin(&self) {
+        api::services::accounts::create_admin(
+            &self.app.state,
+            "petugas",
+            "Petugas Jaga",
+            None,
+            zeroize::Zeroizing::new("kata-sandi-petugas".into()),
+            shared_types::Role::Admin,
+        )
+        .await
+        .unwrap();
+    }
+
     /// Creates the admin `kepala` (password `kata-sandi-panjang`), with an optional WhatsApp number.
     pub async fn create_admin(&self, phone: Option<&str>) {
         api::services::accounts::create_admin(

@@ -85,10 +85,7 @@ async fn a_router_owned_by_another_worker_is_skipped_and_a_dead_router_does_not_
         "x",
         &api::crypto::aad("routers", "api_password_sealed", &dead),
     );
-    let closed_port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed_port = closed_port();
     w.app
         .db()
         .await

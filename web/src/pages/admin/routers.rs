@@ -145,7 +145,7 @@ fn CycleChart(c: RouterCycles) -> impl IntoView {
             <figcaption class="muted">{t!(lang, facility::RECENT_CYCLES)}" · ▲ "{peak}" ms"</figcaption>
             <svg viewBox="0 0 320 120" role="img" width="100%" height="60"
                 aria-label=move || say(lang.get(), facility::RECENT_CYCLES)>
-                {crate::components::usage_chart::bars(&values).into_iter().zip(c.cycles.clone()).map(|((x, y, w, h), cy)| view! {
+                {crate::components::day_bars::bars(&values).into_iter().zip(c.cycles.clone()).map(|((x, y, w, h), cy)| view! {
                     <rect x=x y=y width=w height=h.max(2.0) rx="1" fill=if cy.ok { "#0b57d0" } else { "#b3261e" }>
                         <title>{format!("{} · {} ms · {} {reads} · {} {writes}{}", cy.at.get(11..16).unwrap_or(""), cy.duration_ms, cy.reads, cy.writes,
                             cy.error.map(|e| format!(" · {e}")).unwrap_or_default())}</title>

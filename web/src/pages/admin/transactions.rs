@@ -35,20 +35,11 @@ fn status_word(s: PurchaseStatus) -> Text {
 /// The CSV export's address for the same filters (a plain link: a GET
 /// with the session cookie, saved by the browser as a file).
 fn csv_href(f: &TransactionFilter) -> String {
-    let mut q: Vec<String> = Vec::new();
-    if let Some(s) = f.status {
-        q.push(format!("status={}", s.as_str()));
-    }
-    for (k, v) in [
-        ("from", &f.from),
-        ("to", &f.to),
-        ("user_id", &f.user_id),
-        ("package_id", &f.package_id),
-    ] {
-        if let Some(v) = v {
-            q.push(format!("{k}={}", js_sys::encode_uri_component(v)));
-        }
-    }
+    let q: Vec<String> = f
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(&v)))
+        .collect();
     let query = if q.is_empty() {
         String::new()
     } else {
