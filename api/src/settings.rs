@@ -44,6 +44,14 @@ pub struct Settings {
     pub quota: QuotaSettings,
     pub midtrans: MidtransSettings,
     pub portal: PortalSettings,
+    pub staff: StaffSettings,
+}
+
+/// Staff accounts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StaffSettings {
+    /// Admins, not only super admins, may reveal a staff member's web password.
+    pub admins_may_reveal_passwords: bool,
 }
 
 /// What the portal shows before login.
@@ -350,6 +358,7 @@ impl Settings {
             otp_global_per_minute: int(self.otp.global_per_minute),
             otp_global_per_day: int(self.otp.global_per_day),
             payment_walled_garden: self.portal.payment_walled_garden.clone(),
+            admins_may_reveal_passwords: self.staff.admins_may_reveal_passwords,
         }
     }
 

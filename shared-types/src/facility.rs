@@ -97,6 +97,9 @@ pub struct FacilitySettings {
     #[validate(length(max = 100), custom(function = "garden_hosts"))]
     #[cfg_attr(feature = "openapi", oai(validator(max_items = 100)))]
     pub payment_walled_garden: Vec<String>,
+    /// Admins (not only super admins) may reveal a staff member's web
+    /// password, after confirming their own.
+    pub admins_may_reveal_passwords: bool,
 }
 
 impl FacilitySettings {
@@ -217,6 +220,7 @@ mod tests {
             otp_global_per_minute: 60,
             otp_global_per_day: 5000,
             payment_walled_garden: vec!["app.midtrans.com".into(), "gopay.co.id".into()],
+            admins_may_reveal_passwords: false,
         }
     }
 

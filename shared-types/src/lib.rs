@@ -23,6 +23,7 @@ pub mod phone;
 pub mod portal;
 pub mod registration;
 pub mod routers;
+pub mod staff;
 pub mod user_detail;
 pub mod user_list;
 pub mod users;
@@ -55,6 +56,11 @@ pub use registration::*;
 pub use routers::{
     ConnectionProblem, ConnectionTest, RouterInput, RouterSaved, RouterSetup, RouterView,
     SetupCheck,
+};
+pub use staff::{
+    ConfirmPassword, Confirmed, HotspotAccount, HotspotPasswordChange, HotspotPasswordChanged,
+    NewStaff, PasswordChanged, ShownPassword, StaffCreated, StaffPage, StaffSession, StaffView,
+    WebPasswordChange,
 };
 pub use user_detail::{
     LedgerEntry, LiveSession, LiveSessions, OnlineNow, OnlineRouter, UserDetail,

@@ -8,7 +8,8 @@ use crate::{
     components::header::Header,
     pages::{
         captive::CaptiveEntry, home::HomePage, not_found::NotFound, open_link::OpenLinkPage,
-        packages::PackagesPage, payment::PaymentPage, register::RegisterPage, status::StatusPage,
+        packages::PackagesPage, payment::PaymentPage, register::RegisterPage, staff::StaffEntry,
+        status::StatusPage,
     },
     routes::seg,
     state::Ctx,
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(seg::PACKAGES) view=PackagesPage/>
                     <Route path=(StaticSegment(seg::PAYMENT), ParamSegment("order_id")) view=PaymentPage/>
                     <Route path=StaticSegment(seg::STATUS) view=StatusPage/>
+                    <Route path=StaticSegment(seg::STAFF) view=StaffEntry/>
                 </Routes>
             </main>
         </Router>

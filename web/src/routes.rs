@@ -9,6 +9,8 @@ pub mod seg {
     pub const PACKAGES: &str = "paket";
     pub const PAYMENT: &str = "bayar";
     pub const STATUS: &str = "status";
+    pub const STAFF: &str = "staf";
+    pub const ADMIN_STAFF: &str = "staf";
     pub const ADMIN: &str = "admin";
     pub const ADMIN_PEOPLE: &str = "pengguna";
     pub const ADMIN_ONLINE: &str = "online";
@@ -37,6 +39,10 @@ pub enum Page {
     Payment(String),
     /// `/status`: service status.
     Status,
+    /// `/staf`: staff and teachers sign in and manage their hotspot account.
+    Staff,
+    /// `/admin/staf`: staff accounts (admins).
+    AdminStaff,
     /// `/admin`: the admin area (its own login for signed-out visitors).
     Admin,
     /// `/admin/pengguna`: finding people.
@@ -70,6 +76,8 @@ impl Page {
             Page::Packages => one(seg::PACKAGES),
             Page::Payment(order_id) => format!("/{}/{order_id}", seg::PAYMENT),
             Page::Status => one(seg::STATUS),
+            Page::Staff => one(seg::STAFF),
+            Page::AdminStaff => format!("/{}/{}", seg::ADMIN, seg::ADMIN_STAFF),
             Page::Admin => one(seg::ADMIN),
             Page::AdminPeople => format!("/{}/{}", seg::ADMIN, seg::ADMIN_PEOPLE),
             Page::AdminPerson(id) => format!("/{}/{}/{id}", seg::ADMIN, seg::ADMIN_PEOPLE),
@@ -87,7 +95,9 @@ impl Page {
     /// (every admin page shows the admin login).
     pub fn shows_login(path: &str) -> bool {
         let admin = Page::Admin.path();
-        [Page::Home, Page::Captive].iter().any(|p| p.path() == path)
+        [Page::Home, Page::Captive, Page::Staff]
+            .iter()
+            .any(|p| p.path() == path)
             || path == admin
             || path.starts_with(&format!("{admin}/"))
     }

@@ -14,6 +14,7 @@ pub mod payments;
 pub mod payments_export;
 pub mod routers;
 pub mod sessions;
+pub mod staff;
 pub mod usage;
 pub mod user_search;
 pub mod users;

@@ -260,6 +260,21 @@ pub async fn revoke(
 }
 
 /// Ends every live session of a user.
+/// Revokes every live session of a user except `keep` (the one asking).
+pub async fn revoke_others(
+    db: &impl GenericClient,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    reason: &str,
+) -> Result<u64, tokio_postgres::Error> {
+    db.execute(
+        "update sessions set revoked_at = now(), revoked_reason = $3, access_hash = null
+         where user_id = $1 and revoked_at is null and ($2::uuid is null or id <> $2)",
+        &[&user_id, &keep, &reason],
+    )
+    .await
+}
+
 pub async fn revoke_all_of_user(
     db: &impl GenericClient,
     user_id: Uuid,

@@ -364,3 +364,49 @@ impl From<ClientErrorsError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::staff::StaffError> for ApiError {
+    fn from(e: crate::services::staff::StaffError) -> Self {
+        use crate::services::staff::StaffError as E;
+        let field = |name: &str, code: &str| serde_json::json!({ name: [code] });
+        match e {
+            E::NotFound => ApiError::new(ErrorCode::NotFound, "no staff member with this id"),
+            E::UsernameTaken => {
+                ApiError::new(ErrorCode::Conflict, "another account has this username")
+                    .with_detail("fields", field("username", "taken"))
+            }
+            E::OperatorKeyTaken => ApiError::new(
+                ErrorCode::Conflict,
+                "another staff member has this operator key",
+            )
+            .with_detail("fields", field("operator_key", "taken")),
+            E::UnknownRouter => ApiError::new(ErrorCode::ValidationFailed, "no such router")
+                .with_detail("fields", field("router_id", "unknown")),
+            E::Rank => ApiError::new(ErrorCode::Forbidden, "this needs a super admin"),
+            E::ConfirmFirst => {
+                ApiError::new(ErrorCode::Forbidden, "confirm your own password first")
+                    .with_detail("reason", "confirm_password")
+            }
+            E::WrongPassword => {
+                ApiError::new(ErrorCode::ValidationFailed, "the password is not right")
+                    .with_detail("fields", field("password", "wrong"))
+            }
+            E::Limited(seconds) => ApiError::rate_limited(seconds),
+            E::NoHotspotAccount => ApiError::new(
+                ErrorCode::NotFound,
+                "the router has no hotspot account with this operator key",
+            )
+            .with_detail("reason", "no_hotspot_account"),
+            E::RouterDown(why) => {
+                tracing::warn!(error = %why, "staff: router not reachable");
+                ApiError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "the router cannot be reached",
+                )
+            }
+            E::Http(e) => e,
+            E::Internal(e) => ApiError::internal(e),
+            E::Store(e) => e.into(),
+        }
+    }
+}

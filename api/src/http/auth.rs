@@ -198,6 +198,20 @@ impl<'a> poem::FromRequest<'a> for AdminAuth {
     }
 }
 
+/// A staff member (their own page), refused before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffAuth(pub Auth);
+
+impl<'a> poem::FromRequest<'a> for StaffAuth {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let auth = Auth::from_request(req, body).await?;
+        if auth.role != shared_types::Role::Staff {
+            return Err(ApiError::new(ErrorCode::Forbidden, "staff only").into());
+        }
+        Ok(StaffAuth(auth))
+    }
+}
+
 /// A super admin (routers and settings), refused before the body is read.
 #[derive(Debug, Clone, Copy)]
 pub struct SuperAdminAuth(pub Auth);

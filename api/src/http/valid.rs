@@ -28,7 +28,7 @@ use validator::Validate;
 use crate::error::ApiError;
 
 /// Fields used exactly as typed: never trimmed.
-const VERBATIM: &[&str] = &["password"];
+const VERBATIM: &[&str] = &["password", "confirm", "current", "new"];
 
 /// Whether `c` may appear in text (tab and line breaks may, other control
 /// characters such as NUL may not).

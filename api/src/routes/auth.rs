@@ -57,6 +57,25 @@ pub fn logged_in(state: &AppState, l: LoggedIn) -> WithCookies<LoginResponse> {
     }
 }
 
+/// A username + password login through `door` (the admin form or the staff
+/// form): the per-IP limit on strangers, then the login itself.
+pub async fn password_door(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    user_agent: Option<&str>,
+    body: &shared_types::PasswordLogin,
+    door: crate::services::login::LoginDoor,
+) -> crate::error::ApiResult<WithCookies<LoginResponse>> {
+    let bucket = match door {
+        crate::services::login::LoginDoor::Admins => "admin_login",
+        crate::services::login::LoginDoor::Staff => "staff_login",
+    };
+    state.limit_public_ip(bucket, ip).await?;
+    let origin = crate::services::sessions::Origin { ip, user_agent };
+    let l = crate::services::login::password_login(state, body, &origin, door).await?;
+    Ok(logged_in(state, l))
+}
+
 /// Phone login, sessions and self-registration (`/auth/…`).
 pub struct AuthApi;
 

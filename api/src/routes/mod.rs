@@ -13,6 +13,7 @@ pub mod me;
 pub mod midtrans;
 pub mod packages;
 pub mod purchases;
+pub mod staff;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -59,6 +60,8 @@ pub enum ApiTags {
     AdminOverview,
     /// Facility settings (super admins).
     AdminSettings,
+    /// Staff and teachers: accounts, password login, their own hotspot account.
+    Staff,
 }
 
 /// Title of the published contract.
@@ -103,7 +106,9 @@ api_groups!(
         admin::transactions::AdminTransactionsApi,
         admin::settings::AdminSettingsApi,
         admin::overview::AdminOverviewApi,
+        admin::staff::AdminStaffApi,
     ),
+    (staff::StaffAuthApi, staff::StaffSelfApi),
 );
 
 /// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated

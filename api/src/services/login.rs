@@ -1,7 +1,7 @@
 //! Logins: OTP login with the hotspot handoff, password login, and the
 //! one-time link that opens a session in the phone's main browser.
 
-use shared_types::{LoginResult, OtpVerify, PasswordLogin};
+use shared_types::{LoginResult, OtpVerify, PasswordLogin, Role};
 use time::OffsetDateTime;
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -249,6 +249,8 @@ pub async fn consume_handoff(
 pub enum LoginDoor {
     /// The dashboard's form: admins and super admins only.
     Admins,
+    /// Staff and teachers (`POST /auth/staff/login`).
+    Staff,
 }
 
 /// The Redis keys that count wrong passwords for `username`: from one client
@@ -343,7 +345,11 @@ pub async fn password_login(
             return Err(LoginError::WrongPassword);
         }
     };
-    if !user.may_log_in() || (door == LoginDoor::Admins && !user.role.is_admin()) {
+    let right_door = match door {
+        LoginDoor::Admins => user.role.is_admin(),
+        LoginDoor::Staff => user.role == Role::Staff,
+    };
+    if !user.may_log_in() || !right_door {
         return Err(LoginError::WrongDoor);
     }
     if let Some(checked) = &unlock {

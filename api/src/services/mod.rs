@@ -23,6 +23,7 @@ pub mod registration;
 pub mod router_account;
 pub mod router_admin;
 pub mod sessions;
+pub mod staff;
 pub mod user_admin;
 pub mod user_changes;
 pub mod user_detail;

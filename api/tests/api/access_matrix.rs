@@ -22,6 +22,8 @@ enum Access {
     Admin,
     /// Super admins only; anonymous 401, every other role (admins too) 403.
     SuperAdmin,
+    /// Staff only (their own page); anonymous 401, every other role 403.
+    Staff,
     /// Needs a refresh cookie rather than a session (tested in login::sessions).
     RefreshCookie,
 }
@@ -84,6 +86,16 @@ const EXPECTED: &[(&str, Access)] = &[
     ("get_overview", Access::Admin),
     ("get_settings", Access::SuperAdmin),
     ("update_settings", Access::SuperAdmin),
+    ("list_staff", Access::Admin),
+    ("create_staff", Access::Admin),
+    // Admins too when the facility allows it (off by default).
+    ("reveal_staff_password", Access::SuperAdmin),
+    ("reset_staff_password", Access::Admin),
+    ("admin_confirm_password", Access::Admin),
+    ("staff_login", Access::Public),
+    ("staff_page", Access::Staff),
+    ("change_my_password", Access::Staff),
+    ("change_my_hotspot_password", Access::Staff),
     ("admin_list_packages", Access::Admin),
     ("create_package", Access::Admin),
     ("update_package", Access::Admin),
@@ -246,6 +258,7 @@ async fn every_operation_answers_each_role_as_declared() {
             let allowed = match access {
                 Access::Session => true,
                 Access::SuperAdmin => *role == Role::SuperAdmin,
+                Access::Staff => *role == Role::Staff,
                 _ => role.is_admin(),
             };
             if allowed {

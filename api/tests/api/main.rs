@@ -21,5 +21,6 @@ mod payments;
 mod reconcile;
 mod soak;
 mod spa;
+mod staff;
 mod startup;
 mod worker;

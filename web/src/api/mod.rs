@@ -6,9 +6,11 @@
 pub mod admin;
 pub mod me;
 pub mod portal;
+pub mod staff;
 pub mod transport;
 
 pub use admin::*;
 pub use me::*;
 pub use portal::*;
+pub use staff::*;
 pub use transport::{on_session_ended, ApiError, BASE};

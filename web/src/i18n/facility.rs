@@ -44,6 +44,7 @@ super::texts! {
     HOST_INVALID = ("Tulis nama host saja, huruf kecil, tanpa https:// (mis. gopay.co.id).", "Host names only, lower case, without https:// (e.g. gopay.co.id)."),
     HOST_IS_PROBE = ("Situs pendeteksi captive portal tidak boleh dimasukkan.", "Captive-portal probe hosts are not allowed."),
     HOST_DUPLICATE = ("Ada situs yang tertulis dua kali.", "A site is listed twice."),
+    ADMINS_MAY_REVEAL = ("Admin (bukan hanya super admin) boleh melihat kata sandi web staf yang lupa", "Admins (not only super admins) may reveal a staff member's forgotten web password"),
     RECENT_CYCLES = ("Siklus terakhir (durasi)", "Recent cycles (duration)"),
     LAST_ERROR = ("Galat terakhir", "Last error"),
     READS = ("baca", "reads"),

@@ -9,6 +9,7 @@ pub mod facility;
 pub mod me;
 pub mod money;
 pub mod portal;
+pub mod staff;
 
 use shared_types::ErrorCode;
 
@@ -232,6 +233,7 @@ mod tests {
             me::ALL,
             money::ALL,
             portal::ALL,
+            staff::ALL,
         ];
         for (id, en) in tables.iter().flat_map(|t| t.iter()) {
             assert!(!id.trim().is_empty() && !en.trim().is_empty());

@@ -14,11 +14,17 @@ pub fn HomePage() -> impl IntoView {
     view! {
         {move || match c.account.get() {
             None => view! { <Loading/> }.into_any(),
+            Some(Some(account)) if account.user.role == shared_types::Role::Staff => {
+                view! { <crate::pages::staff::StaffEntry/> }.into_any()
+            }
             Some(Some(account)) => view! { <Dashboard account=account/> }.into_any(),
             Some(None) => match c.portal.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Ok(portal)) => view! {
                     <Login portal=portal/>
+                    <p class="center">
+                        <a href=crate::routes::Page::Staff.path() id="to-staff">{t!(c.lang, crate::i18n::staff::STAFF_SIGN_IN_LINK)}</a>
+                    </p>
                 }.into_any(),
                 Some(Err(e)) => view! { <Unavailable error=e/> }.into_any(),
             },

@@ -9,4 +9,5 @@ pub mod open_link;
 pub mod packages;
 pub mod payment;
 pub mod register;
+pub mod staff;
 pub mod status;

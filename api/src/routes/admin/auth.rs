@@ -2,22 +2,22 @@
 
 use poem::web::Data;
 use poem_openapi::{payload::Json, ApiResponse, OpenApi};
-use shared_types::{OtpRequested, PasswordLogin, UnlockRequest};
+use shared_types::{ConfirmPassword, Confirmed, OtpRequested, PasswordLogin, UnlockRequest};
 
 use crate::{
     error::ApiResult,
     http::{
-        auth::{Csrf, UserAgent, WithCookies},
+        auth::{AdminAuth, Csrf, UserAgent, WithCookies},
         client_ip::ClientIp,
         valid::Valid,
     },
     routes::{
-        auth::{logged_in, LoginResponse},
+        auth::{password_door, LoginResponse},
         ApiTags,
     },
     services::{
         login::{self, LoginDoor},
-        sessions::Origin,
+        staff,
     },
     state::AppState,
 };
@@ -57,14 +57,7 @@ impl AdminAuthApi {
         _csrf: Csrf,
         body: Valid<PasswordLogin>,
     ) -> ApiResult<WithCookies<LoginResponse>> {
-        let ip = client.0;
-        state.limit_public_ip("admin_login", ip).await?;
-        let origin = Origin {
-            ip,
-            user_agent: ua.0.as_deref(),
-        };
-        let l = login::password_login(&state, &body, &origin, LoginDoor::Admins).await?;
-        Ok(logged_in(&state, l))
+        password_door(&state, client.0, ua.0.as_deref(), &body, LoginDoor::Admins).await
     }
 
     /// Ask for a WhatsApp unlock code for a locked username.
@@ -89,5 +82,25 @@ impl AdminAuthApi {
         Ok(UnlockResponse::Accepted(Json(OtpRequested {
             resend_after_seconds: wait as u32,
         })))
+    }
+
+    /// Confirm my own password again: for 5 minutes this session may reveal
+    /// a staff member's password. Wrong answers (422, `fields.password`) are
+    /// limited to 5 per 15 minutes per admin and audited.
+    #[oai(
+        path = "/confirm",
+        method = "post",
+        operation_id = "admin_confirm_password"
+    )]
+    async fn confirm(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        body: Valid<ConfirmPassword>,
+    ) -> ApiResult<Json<Confirmed>> {
+        Ok(Json(
+            staff::confirm(&state, &admin.0, &body.password, client.0).await?,
+        ))
     }
 }

@@ -9,5 +9,6 @@ pub mod person;
 pub mod registrations;
 pub mod routers;
 pub mod settings;
+pub mod staff;
 pub mod transactions;
 pub mod users;

@@ -20,6 +20,7 @@ const GIB: i64 = 1_073_741_824;
 
 mod admin;
 mod dashboard;
+mod staff;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -119,3 +119,20 @@ pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// The router's own login page, as a phone on the hotspot posts it: 302
+/// when the router logged the device `mac` in.
+pub async fn router_page_login(w: &World, mac: &str, user: &str, password: &str) -> u16 {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("http://{}/login", w.sb.http_addr))
+        .header("X-Sim-Client-Mac", mac)
+        .form(&[("username", user), ("password", password), ("dst", "")])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

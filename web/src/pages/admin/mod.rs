@@ -17,6 +17,7 @@ pub mod registrations;
 pub mod router_form;
 pub mod routers;
 pub mod settings;
+pub mod staff;
 pub mod transactions;
 pub mod words;
 
@@ -59,6 +60,7 @@ pub fn AdminArea() -> impl IntoView {
                     <a href=Page::AdminOnline.path() id="nav-online">{t!(lang, admin::ONLINE_NOW)}</a>
                     <a href=Page::AdminTransactions.path() id="nav-transactions">{t!(lang, money::TRANSACTIONS)}</a>
                     <a href=Page::AdminPackages.path() id="nav-packages">{t!(lang, money::PACKAGES)}</a>
+                    <a href=Page::AdminStaff.path() id="nav-staff">{t!(lang, crate::i18n::staff::STAFF)}</a>
                     <a href=Page::AdminAudit.path() id="nav-audit">{t!(lang, admin::AUDIT_LOG)}</a>
                     {(a.user.role == shared_types::Role::SuperAdmin).then(|| view! {
                         <a href=Page::AdminRouters.path() id="nav-routers">{t!(lang, admin::ROUTERS)}</a>

@@ -32,6 +32,7 @@ struct Form {
     otp_minute: RwSignal<String>,
     otp_budget: RwSignal<String>,
     garden: RwSignal<String>,
+    admins_reveal: RwSignal<bool>,
 }
 
 fn number(s: &str) -> i64 {
@@ -55,6 +56,7 @@ impl Form {
             otp_minute: s(v.otp_global_per_minute.to_string()),
             otp_budget: s(v.otp_global_per_day.to_string()),
             garden: s(v.payment_walled_garden.join("\n")),
+            admins_reveal: RwSignal::new(v.admins_may_reveal_passwords),
         }
     }
 
@@ -95,6 +97,7 @@ impl Form {
                 .map(|l| l.trim().to_owned())
                 .filter(|l| !l.is_empty())
                 .collect(),
+            admins_may_reveal_passwords: self.admins_reveal.get_untracked(),
         }
     }
 }
@@ -235,6 +238,11 @@ fn SettingsForm(v: FacilitySettingsView) -> impl IntoView {
                 <p class="muted small">{note("payment_walled_garden", |d| d.payment_walled_garden.join(", "))}</p>
                 <p class="status-bad field-error" role="alert">{field_error("payment_walled_garden")}</p>
             </div>
+            <label class="row" data-setting="admins_may_reveal_passwords">
+                <input type="checkbox" id="set-admins-reveal" prop:checked=move || form.admins_reveal.get()
+                    on:change=move |ev| form.admins_reveal.set(event_target_checked(&ev))/>
+                <span>{t!(lang, facility::ADMINS_MAY_REVEAL)}</span>
+            </label>
             <Field id="set-reason" label=common::REASON_RECORDED value=reason max_length=300/>
             <p class="status-bad field-error" role="alert">{field_error("reason")}</p>
             {move || shown.get().updated_by.map(|by| view! {

@@ -1,0 +1,91 @@
+//! Staff in a real browser: a super admin creates `bu.sari` (NIP-1987) and
+//! reveals her password after confirming their own; she signs in at
+//! `/staf`, sees her live hotspot session and changes the hotspot password:
+//! the session ends, the old password fails on the router's login page and
+//! the new one works.
+
+use super::{assert_fits_the_screen, save_artifact, Stack};
+use crate::helpers::{webdriver::Browser, *};
+
+const SARI_MAC: &str = "00:1A:2B:3C:4D:78";
+
+#[tokio::test]
+async fn a_super_admin_creates_bu_sari_who_changes_her_hotspot_password() {
+    let s = Stack::start().await;
+    s.w.create_admin(None).await;
+    let admin = Browser::start().await;
+    admin.goto(&s.url("/admin/staf")).await;
+    admin.type_into("#username", "kepala").await;
+    admin.type_into("#password", "kata-sandi-panjang").await;
+    admin.click("#admin-login button[type=submit]").await;
+    admin.wait_for("#staff-form").await;
+    admin.type_into("#staff-username", "bu.sari").await;
+    admin.type_into("#staff-name", "Sari Wulandari").await;
+    admin.type_into("#staff-key", "NIP-1987").await;
+    admin.click("#staff-save").await;
+    let created = admin.wait_text("#staff-created", "bu.sari").await;
+    let generated = admin
+        .js("return document.querySelector('#staff-created .password').textContent")
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(created.contains(&generated));
+    admin.wait_text("#staff-list", "NIP-1987").await;
+    // The eye: the admin's own password first, then the password shows.
+    admin.click("li[data-staff='bu.sari'] button.reveal").await;
+    admin.wait_for("#confirm-own").await;
+    admin
+        .type_into("#confirm-password", "kata-sandi-panjang")
+        .await;
+    admin.click("#confirm-own button[type=submit]").await;
+    let shown = admin
+        .wait_text("li[data-staff='bu.sari'] .shown-password", &generated)
+        .await;
+    assert!(shown.contains(&generated));
+    assert_fits_the_screen(&admin).await;
+    save_artifact(&admin.screenshot().await, "admin-staff-360x740.png");
+    assert_eq!(s.w.audit_count("staff.reveal").await, 1);
+    drop(admin);
+
+    // Her hotspot account on the router, and her phone online with it.
+    add_on_router(
+        &s.w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-1987"),
+        ],
+    )
+    .await;
+    s.w.attach(SARI_MAC, "10.5.50.78").await;
+    assert_eq!(
+        router_page_login(&s.w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+
+    let b = Browser::start().await;
+    b.goto(&s.url("/staf")).await;
+    b.type_into("#username", "bu.sari").await;
+    b.type_into("#password", &generated).await;
+    b.click("#staff-login button[type=submit]").await;
+    b.wait_text("#hotspot-username", "sari").await;
+    b.wait_for("#staff-sessions li").await;
+    b.type_into("#hotspot-password", "Baru-2026!").await;
+    b.type_into("#hotspot-confirm", "Baru-2026!").await;
+    b.click("#hotspot-password-save").await;
+    b.wait_text("#hotspot-password-done", "1").await;
+    b.wait_text("#staff-sessions", "Tidak ada").await;
+    assert_fits_the_screen(&b).await;
+    save_artifact(&b.screenshot().await, "staff-page-360x740.png");
+    assert!(active_users(&s.w).await.is_empty());
+    assert_ne!(
+        router_page_login(&s.w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    assert_eq!(
+        router_page_login(&s.w, SARI_MAC, "sari", "Baru-2026!").await,
+        302
+    );
+    s.stop().await;
+}

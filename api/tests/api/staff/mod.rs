@@ -1,0 +1,412 @@
+//! Staff and teachers: accounts created by admins, the web password stored
+//! as a hash and a sealed copy, reveal after re-confirming, staff login,
+//! and the self-service hotspot password on the simulated router.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+const SARI_MAC: &str = "00:1A:2B:3C:4D:77";
+
+async fn create(w: &World, c: &Cookies, body: Value) -> (u16, Value) {
+    admin_call(w, Method::POST, "/api/v1/admin/staff", c, Some(body)).await
+}
+
+async fn staff_login(w: &World, username: &str, password: &str) -> reqwest::Response {
+    w.app
+        .fetch(Method::POST, "/api/v1/auth/staff/login")
+        .header("X-Requested-With", "fetch")
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_creates_staff_who_log_in_with_a_password_and_reveal_needs_a_fresh_confirmation() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    let c = &admin.cookies;
+
+    // Generated password: returned once; stored as a hash and a sealed copy.
+    let (s, created) = create(
+        &w,
+        c,
+        json!({"username": "bu.sari", "name": "Sari Wulandari", "operator_key": "NIP-1987"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{created}");
+    let password = created["password"].as_str().unwrap().to_owned();
+    assert_eq!(password.len(), 14, "{password}");
+    let id = created["staff"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["staff"]["router_name"], "r1");
+    let row = w
+        .app
+        .db()
+        .await
+        .query_one(
+            "select password_hash, web_password_sealed from users where username = 'bu.sari'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (hash, sealed): (String, String) = (row.get(0), row.get(1));
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(!sealed.contains(&password) && sealed.starts_with("v1."));
+    let (_, list) = admin_call(&w, Method::GET, "/api/v1/admin/staff", c, None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(!list.to_string().contains(&password));
+
+    // Duplicates: 409 naming the field.
+    for (body, field) in [
+        (
+            json!({"username": "bu.sari", "name": "X", "operator_key": "NIP-2"}),
+            "username",
+        ),
+        (
+            json!({"username": "pak.budi", "name": "X", "operator_key": "NIP-1987"}),
+            "operator_key",
+        ),
+    ] {
+        let (s, e) = create(&w, c, body).await;
+        assert_eq!(
+            (s, e["details"]["fields"][field][0].as_str()),
+            (409, Some("taken")),
+            "{e}"
+        );
+    }
+    // Weak or too long: 422 with the rule.
+    for (pw, code) in [("pendek", "too_short"), ("aaaaaaaaaaaa", "too_simple")] {
+        let (s, e) = create(
+            &w,
+            c,
+            json!({"username": "pak.budi", "name": "Budi", "operator_key": "NIP-2", "password": pw}),
+        )
+        .await;
+        assert_eq!(
+            (s, e["details"]["fields"]["password"][0].as_str()),
+            (422, Some(code)),
+            "{e}"
+        );
+    }
+
+    // Reveal: refused until the admin confirms their own password.
+    let reveal = format!("/api/v1/admin/staff/{id}/reveal");
+    let (s, e) = admin_call(&w, Method::POST, &reveal, c, None).await;
+    assert_eq!(
+        (s, e["details"]["reason"].as_str()),
+        (403, Some("confirm_password"))
+    );
+    let (s, e) = admin_call(
+        &w,
+        Method::POST,
+        "/api/v1/admin/auth/confirm",
+        c,
+        Some(json!({"password": "salah-sekali"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["details"]["fields"]["password"][0].as_str()),
+        (422, Some("wrong"))
+    );
+    let (s, ok) = admin_call(
+        &w,
+        Method::POST,
+        "/api/v1/admin/auth/confirm",
+        c,
+        Some(json!({"password": "kata-sandi-panjang"})),
+    )
+    .await;
+    assert_eq!((s, ok["valid_for_seconds"].as_u64()), (200, Some(300)));
+    let resp = authed(&w.app, Method::POST, &reveal, c)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let shown: Value = resp.json().await.unwrap();
+    assert_eq!(shown["password"], password);
+    assert_eq!(w.audit_count("staff.reveal").await, 1);
+
+    // Staff log in with it; residents' and admins' doors stay shut to them.
+    let resp = staff_login(&w, "bu.sari", &password).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Value>().await.unwrap()["user"]["role"], "staff");
+    let resp = w.admin_login("bu.sari", &password).await;
+    assert_eq!(resp.status(), 403);
+    let resp = staff_login(&w, "kepala", "kata-sandi-panjang").await;
+    assert_eq!(resp.status(), 403, "an admin is not staff");
+    // Unknown username and wrong password: the same answer.
+    let unknown = staff_login(&w, "tidak.ada", "kata-sandi-apa").await;
+    let wrong = staff_login(&w, "bu.sari", "kata-sandi-apa").await;
+    assert_eq!(unknown.status(), wrong.status());
+    let (u, v): (Value, Value) = (unknown.json().await.unwrap(), wrong.json().await.unwrap());
+    assert_eq!(u["code"], v["code"]);
+    assert_eq!(u["message"], v["message"]);
+
+    // An admin without the setting cannot reveal, even confirmed.
+    w.create_plain_admin().await;
+    let petugas = Cookies::from(&w.admin_login("petugas", "kata-sandi-petugas").await);
+    let (s, _) = admin_call(
+        &w,
+        Method::POST,
+        "/api/v1/admin/auth/confirm",
+        &petugas,
+        Some(json!({"password": "kata-sandi-petugas"})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, e) = admin_call(&w, Method::POST, &reveal, &petugas, None).await;
+    assert_eq!((s, e["code"].as_str()), (403, Some("forbidden")));
+    assert!(e["details"]["reason"].is_null());
+
+    // A reset: a new password, shown once; the old one stops working.
+    let (s, reset) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/staff/{id}/password"),
+        c,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let new = reset["password"].as_str().unwrap();
+    assert_ne!(new, password);
+    assert_eq!(staff_login(&w, "bu.sari", &password).await.status(), 401);
+    assert_eq!(staff_login(&w, "bu.sari", new).await.status(), 200);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_staff_member_changes_their_hotspot_password_and_the_old_one_stops_working() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    let (_, created) = create(
+        &w,
+        &admin.cookies,
+        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987",
+               "password": "kata sandi guru"}),
+    )
+    .await;
+    // Her hotspot account exists on the router under the operator key, and
+    // she is online with it.
+    add_on_router(
+        &w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-1987"),
+        ],
+    )
+    .await;
+    w.attach(SARI_MAC, "10.5.50.77").await;
+    assert_eq!(
+        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    assert_eq!(active_users(&w).await.len(), 1);
+
+    let login = staff_login(&w, "bu.sari", "kata sandi guru").await;
+    let me = Cookies::from(&login);
+    let page = get_json(&w.app, "/api/v1/me/staff", &me).await;
+    assert_eq!(page["router_reachable"], true, "{page}");
+    assert_eq!(page["hotspot"]["username"], "sari");
+    assert_eq!(page["hotspot"]["enabled"], true);
+    assert_eq!(page["hotspot"]["sessions"].as_array().unwrap().len(), 1);
+
+    // Bad input: nothing changes on the router.
+    for (body, field, code) in [
+        (
+            json!({"password": "baru-2026!", "confirm": "baru-2027!"}),
+            "__all__",
+            "confirm_differs",
+        ),
+        (
+            json!({"password": "ada spasi", "confirm": "ada spasi"}),
+            "password",
+            "characters",
+        ),
+        (
+            json!({"password": "pendek", "confirm": "pendek"}),
+            "password",
+            "too_short",
+        ),
+    ] {
+        let (s, e) = admin_call(
+            &w,
+            Method::PUT,
+            "/api/v1/me/hotspot-password",
+            &me,
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            (s, e["details"]["fields"][field][0].as_str()),
+            (422, Some(code)),
+            "{e}"
+        );
+    }
+    assert_eq!(active_users(&w).await.len(), 1);
+
+    let (s, done) = admin_call(
+        &w,
+        Method::PUT,
+        "/api/v1/me/hotspot-password",
+        &me,
+        Some(json!({"password": "Baru-2026!", "confirm": "Baru-2026!"})),
+    )
+    .await;
+    assert_eq!(
+        (s, done["sessions_ended"].as_u64()),
+        (200, Some(1)),
+        "{done}"
+    );
+    assert!(active_users(&w).await.is_empty(), "her session is gone");
+    assert_ne!(
+        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    assert_eq!(
+        router_page_login(&w, SARI_MAC, "sari", "Baru-2026!").await,
+        302
+    );
+    assert_eq!(w.audit_count("staff.hotspot_password").await, 1);
+
+    // Her web password: the current one first; the hash and the sealed copy change.
+    let (s, e) = admin_call(
+        &w,
+        Method::PUT,
+        "/api/v1/me/password",
+        &me,
+        Some(json!({"current": "bukan ini", "new": "kata sandi baru"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["details"]["fields"]["password"][0].as_str()),
+        (422, Some("wrong"))
+    );
+    let sealed_before: String = w
+        .app
+        .db()
+        .await
+        .query_one(
+            "select web_password_sealed from users where username = 'bu.sari'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let (s, _) = admin_call(
+        &w,
+        Method::PUT,
+        "/api/v1/me/password",
+        &me,
+        Some(json!({"current": "kata sandi guru", "new": "kata sandi baru"})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let sealed_after: String = w
+        .app
+        .db()
+        .await
+        .query_one(
+            "select web_password_sealed from users where username = 'bu.sari'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_ne!(sealed_before, sealed_after);
+    assert_eq!(
+        staff_login(&w, "bu.sari", "kata sandi baru").await.status(),
+        200
+    );
+    let _ = created;
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn staff_see_only_their_own_page_and_a_router_down_changes_nothing() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    create(
+        &w,
+        &admin.cookies,
+        json!({"username": "pak.eko", "name": "Eko", "operator_key": "NIP-3",
+               "password": "kata sandi eko"}),
+    )
+    .await;
+    let eko = Cookies::from(&staff_login(&w, "pak.eko", "kata sandi eko").await);
+    // No account on the router: a polite null, and a clear 404 on change.
+    let page = get_json(&w.app, "/api/v1/me/staff", &eko).await;
+    assert!(page["hotspot"].is_null(), "{page}");
+    assert_eq!(page["router_reachable"], true);
+    let (s, e) = admin_call(
+        &w,
+        Method::PUT,
+        "/api/v1/me/hotspot-password",
+        &eko,
+        Some(json!({"password": "Baru-2026!", "confirm": "Baru-2026!"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["details"]["reason"].as_str()),
+        (404, Some("no_hotspot_account"))
+    );
+
+    // A staff member cannot reach anyone else's: the admin operations with
+    // another staff member's id answer 403.
+    let (_, sari) = create(
+        &w,
+        &admin.cookies,
+        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987"}),
+    )
+    .await;
+    let sari_id = sari["staff"]["id"].as_str().unwrap();
+    for path in [
+        format!("/api/v1/admin/staff/{sari_id}/reveal"),
+        format!("/api/v1/admin/staff/{sari_id}/password"),
+    ] {
+        let (s, _) = admin_call(&w, Method::POST, &path, &eko, None).await;
+        assert_eq!(s, 403, "{path}");
+    }
+    // Residents and admins are not staff: 403 on the staff page.
+    let resident = w.logged_in_resident(1 << 30).await;
+    let (s, _) = admin_call(&w, Method::GET, "/api/v1/me/staff", &resident.cookies, None).await;
+    assert_eq!(s, 403);
+    let (s, _) = admin_call(&w, Method::GET, "/api/v1/me/staff", &admin.cookies, None).await;
+    assert_eq!(s, 403);
+
+    // The router stops answering: 503, and nothing changed.
+    add_on_router(
+        &w,
+        &[
+            ("name", "eko"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-3"),
+        ],
+    )
+    .await;
+    w.app
+        .db()
+        .await
+        .execute(
+            "update routers set port = $1 where id = $2",
+            &[&i32::from(closed_port()), &w.router_id],
+        )
+        .await
+        .unwrap();
+    let (s, e) = admin_call(
+        &w,
+        Method::PUT,
+        "/api/v1/me/hotspot-password",
+        &eko,
+        Some(json!({"password": "Baru-2026!", "confirm": "Baru-2026!"})),
+    )
+    .await;
+    assert_eq!((s, e["code"].as_str()), (503, Some("service_unavailable")));
+    let page = get_json(&w.app, "/api/v1/me/staff", &eko).await;
+    assert_eq!(page["router_reachable"], false);
+    assert_eq!(w.audit_count("staff.hotspot_password").await, 0);
+    w.stop().await;
+}
