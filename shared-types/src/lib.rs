@@ -58,8 +58,9 @@ pub use routers::{
     SetupCheck,
 };
 pub use staff::{
-    ConfirmPassword, Confirmed, HotspotAccount, HotspotPasswordChange, HotspotPasswordChanged,
-    NewStaff, PasswordChanged, ShownPassword, StaffCreated, StaffPage, StaffSession, StaffView,
+    AdoptAccount, ConfirmPassword, Confirmed, HotspotAccount, HotspotAccountCreated,
+    HotspotPasswordChange, HotspotPasswordChanged, NewStaff, PasswordChanged, RouterAccount,
+    ShownPassword, StaffCreated, StaffLink, StaffPage, StaffSession, StaffSync, StaffView,
     WebPasswordChange,
 };
 pub use user_detail::{

@@ -254,6 +254,62 @@ pub struct HotspotPasswordChanged {
     pub sessions_ended: u32,
 }
 
+/// A hotspot account as the router has it (sync).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct RouterAccount {
+    pub name: String,
+    pub comment: Option<String>,
+    pub profile: Option<String>,
+    pub disabled: bool,
+}
+
+/// A staff member and the router account that carries their operator key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StaffLink {
+    pub staff: StaffView,
+    pub account: RouterAccount,
+}
+
+/// `GET /admin/staff/sync`: one read of a router's hotspot accounts, sorted
+/// by comment against the staff members on that router.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StaffSync {
+    pub router_id: Id,
+    pub router_name: String,
+    /// Staff whose account exists.
+    pub linked: Vec<StaffLink>,
+    /// Staff whose account is missing (create it, or adopt one).
+    pub missing: Vec<StaffView>,
+    /// Accounts with a comment that matches no staff member (adopt them).
+    pub unmatched: Vec<RouterAccount>,
+    /// Accounts without a comment, and gerbang's own residents' accounts:
+    /// left alone.
+    pub left_alone: u32,
+}
+
+/// Adopt an existing router account into a staff member: its comment
+/// becomes their operator key; its password stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct AdoptAccount {
+    /// The account's name on the router.
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 64)))]
+    pub account: String,
+}
+
+/// A hotspot account gerbang created for a staff member: its password,
+/// shown once (the staff member changes it on their page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct HotspotAccountCreated {
+    pub username: String,
+    pub password: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -404,6 +404,26 @@ impl From<crate::services::staff::StaffError> for ApiError {
                     "the router cannot be reached",
                 )
             }
+            E::AlreadyLinked(name) => ApiError::new(
+                ErrorCode::Conflict,
+                "another router account already carries this operator key",
+            )
+            .with_detail("account", name),
+            E::NoSuchAccount => ApiError::new(
+                ErrorCode::NotFound,
+                "the router has no account with this name",
+            )
+            .with_detail("reason", "no_such_account"),
+            E::ResidentAccount => ApiError::new(
+                ErrorCode::Conflict,
+                "this is a resident's account managed by gerbang",
+            )
+            .with_detail("reason", "resident_account"),
+            E::AccountNameTaken => ApiError::new(
+                ErrorCode::Conflict,
+                "the router already has an account with this name",
+            )
+            .with_detail("reason", "account_name_taken"),
             E::Http(e) => e,
             E::Internal(e) => ApiError::internal(e),
             E::Store(e) => e.into(),

@@ -18,7 +18,7 @@ use crate::{
         auth::{password_door, LoginResponse},
         ApiTags,
     },
-    services::{login::LoginDoor, staff},
+    services::{login::LoginDoor, staff, staff_router},
     state::AppState,
 };
 
@@ -57,7 +57,7 @@ impl StaffSelfApi {
     /// account; `router_reachable` is false when the router did not answer.
     #[oai(path = "/staff", method = "get", operation_id = "staff_page")]
     async fn page(&self, state: Data<&AppState>, me: StaffAuth) -> ApiResult<Json<StaffPage>> {
-        Ok(Json(staff::page(&state, &me.0).await?))
+        Ok(Json(staff_router::page(&state, &me.0).await?))
     }
 
     /// Change my web password (the current one first; 10–128 characters).
@@ -97,7 +97,7 @@ impl StaffSelfApi {
         body: Valid<HotspotPasswordChange>,
     ) -> ApiResult<Json<HotspotPasswordChanged>> {
         Ok(Json(
-            staff::change_hotspot_password(&state, &me.0, &body, client.0).await?,
+            staff_router::change_hotspot_password(&state, &me.0, &body, client.0).await?,
         ))
     }
 }

@@ -6,17 +6,12 @@
 //! audited and rate-limited. Staff log in with username and password (never
 //! OTP) and manage their own hotspot account, which the router holds under
 //! a comment equal to their operator key: gerbang finds it by that comment
-//! and changes it by its `.id`, never by name.
+//! and changes it by its `.id`, never by name (`staff_router`).
 
 use std::net::IpAddr;
 
-use routeros::{
-    menus::{list as read_menu, Active, HotspotUser, Menu},
-    Query,
-};
 use shared_types::{
-    Confirmed, HotspotAccount, HotspotPasswordChange, HotspotPasswordChanged, NewStaff, Role,
-    ShownPassword, StaffCreated, StaffPage, StaffSession, StaffView, WebPasswordChange,
+    Confirmed, NewStaff, Role, ShownPassword, StaffCreated, StaffView, WebPasswordChange,
 };
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -61,6 +56,16 @@ pub enum StaffError {
     NoHotspotAccount,
     #[error("the router cannot be reached: {0}")]
     RouterDown(String),
+    /// Another router account already carries the staff member's key.
+    #[error("the account {0} already carries this operator key")]
+    AlreadyLinked(String),
+    #[error("the router has no account with this name")]
+    NoSuchAccount,
+    /// Adopting a resident's account (gerbang's own comment) is refused.
+    #[error("this is a resident's account managed by gerbang")]
+    ResidentAccount,
+    #[error("the router already has an account with this name")]
+    AccountNameTaken,
     /// A shared rate limit's own answer (429 with its wait).
     #[error("rate limited")]
     Http(crate::error::ApiError),
@@ -335,7 +340,8 @@ pub async fn reset(
     })
 }
 
-async fn me(state: &AppState, auth: &Auth) -> Result<Staff, StaffError> {
+/// The signed-in staff member.
+pub(crate) async fn me(state: &AppState, auth: &Auth) -> Result<Staff, StaffError> {
     let db = state.db.get().await?;
     db::staff::by_id(&db, auth.user_id, false)
         .await?
@@ -381,137 +387,5 @@ pub async fn change_web_password(
     tx.commit().await?;
     Ok(shared_types::PasswordChanged {
         other_sessions_ended: u32::try_from(ended).unwrap_or(u32::MAX),
-    })
-}
-
-/// The staff member's router and a session to it.
-async fn router_of(
-    state: &AppState,
-    staff: &Staff,
-) -> Result<
-    (
-        db::routers::RouterRow,
-        crate::integrations::routers::RouterClient,
-    ),
-    StaffError,
-> {
-    let router = {
-        let db = state.db.get().await?;
-        match staff.router_id {
-            Some(id) => db::routers::by_id(&db, id).await?,
-            None => db::routers::default_router(&db).await?,
-        }
-    }
-    .ok_or(StaffError::UnknownRouter)?;
-    let client = state
-        .routers
-        .client(&router)
-        .await
-        .map_err(|e| StaffError::RouterDown(e.to_string()))?;
-    Ok((router, client))
-}
-
-/// The hotspot account whose comment is `key`, and its live sessions.
-async fn account_of(
-    client: &crate::integrations::routers::RouterClient,
-    key: &str,
-) -> Result<Option<(HotspotUser, Vec<Active>)>, StaffError> {
-    let api = client.api();
-    let down = |e: routeros::Error| StaffError::RouterDown(e.to_string());
-    let Some(user) = read_menu::<HotspotUser>(api, [Query::Eq("comment".into(), key.to_owned())])
-        .await
-        .map_err(down)?
-        .into_iter()
-        .next()
-    else {
-        return Ok(None);
-    };
-    let name = user.name.clone().unwrap_or_default();
-    let sessions = read_menu::<Active>(api, [Query::Eq("user".into(), name)])
-        .await
-        .map_err(down)?;
-    Ok(Some((user, sessions)))
-}
-
-/// `GET /me/staff`: the staff page, with the account as the router has it.
-pub async fn page(state: &AppState, auth: &Auth) -> Result<StaffPage, StaffError> {
-    let staff = me(state, auth).await?;
-    let mut page = StaffPage {
-        username: staff.username.clone(),
-        name: staff.name.clone(),
-        operator_key: staff.operator_key.clone(),
-        router_name: staff.router_name.clone(),
-        router_reachable: false,
-        hotspot: None,
-    };
-    let found = match router_of(state, &staff).await {
-        Ok((_, client)) => account_of(&client, &staff.operator_key).await,
-        Err(e) => Err(e),
-    };
-    match found {
-        Ok(found) => {
-            page.router_reachable = true;
-            page.hotspot = found.map(|(u, sessions)| HotspotAccount {
-                username: u.name.unwrap_or_default(),
-                profile: u.profile,
-                enabled: u.disabled != Some(true),
-                uptime_seconds: u.uptime.map_or(0, |d| d.as_secs() as i64),
-                bytes: (u.bytes_in.unwrap_or(0) + u.bytes_out.unwrap_or(0)) as i64,
-                sessions: sessions
-                    .into_iter()
-                    .map(|s| StaffSession {
-                        address: s.address,
-                        mac_address: s.mac_address.map(|m| m.to_string()),
-                        uptime_seconds: s.uptime.map_or(0, |d| d.as_secs() as i64),
-                        bytes: (s.bytes_in.unwrap_or(0) + s.bytes_out.unwrap_or(0)) as i64,
-                    })
-                    .collect(),
-            });
-        }
-        Err(StaffError::RouterDown(e)) => {
-            tracing::warn!(error = %e, "staff page: router not read");
-        }
-        Err(e) => return Err(e),
-    }
-    Ok(page)
-}
-
-/// `PUT /me/hotspot-password`: the staff member's hotspot account (found by
-/// its comment, changed by its `.id`) gets the new password, then every
-/// live session of it is ended so that only the new password logs in.
-/// Nothing is stored in gerbang's database: the router owns this password.
-pub async fn change_hotspot_password(
-    state: &AppState,
-    auth: &Auth,
-    change: &HotspotPasswordChange,
-    ip: IpAddr,
-) -> Result<HotspotPasswordChanged, StaffError> {
-    let staff = me(state, auth).await?;
-    let (_, client) = router_of(state, &staff).await?;
-    let (user, sessions) = account_of(&client, &staff.operator_key)
-        .await?
-        .ok_or(StaffError::NoHotspotAccount)?;
-    let id = user.id.ok_or(StaffError::NoHotspotAccount)?;
-    let api = client.api();
-    let down = |e: routeros::Error| StaffError::RouterDown(e.to_string());
-    api.set(
-        HotspotUser::PATH,
-        id,
-        [("password", change.password.as_str())],
-    )
-    .await
-    .map_err(down)?;
-    let ids: Vec<_> = sessions.iter().filter_map(|s| s.id).collect();
-    api.hotspot_kick(&ids).await.map_err(down)?;
-    let db = state.db.get().await?;
-    db::audit::record(
-        &db,
-        &Entry::user(auth.user_id, "staff.hotspot_password")
-            .ip(ip)
-            .detail("sessions_ended", ids.len()),
-    )
-    .await?;
-    Ok(HotspotPasswordChanged {
-        sessions_ended: u32::try_from(ids.len()).unwrap_or(u32::MAX),
     })
 }

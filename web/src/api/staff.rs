@@ -2,9 +2,9 @@
 
 use gloo_net::http::Method;
 use shared_types::{
-    ConfirmPassword, Confirmed, HotspotPasswordChange, HotspotPasswordChanged, LoginResult,
-    NewStaff, PasswordChanged, PasswordLogin, ShownPassword, StaffCreated, StaffPage, StaffView,
-    WebPasswordChange,
+    AdoptAccount, ConfirmPassword, Confirmed, HotspotAccountCreated, HotspotPasswordChange,
+    HotspotPasswordChanged, LoginResult, NewStaff, PasswordChanged, PasswordLogin, ShownPassword,
+    StaffCreated, StaffLink, StaffPage, StaffSync, StaffView, WebPasswordChange,
 };
 
 use super::transport::{ApiError, Call};
@@ -64,5 +64,25 @@ pub async fn reveal_staff_password(id: &str) -> Result<ShownPassword, ApiError> 
 /// `POST /admin/staff/{id}/password`.
 pub async fn reset_staff_password(id: &str) -> Result<ShownPassword, ApiError> {
     let path = format!("/admin/staff/{id}/password");
+    Call::post(&path).fetch().await
+}
+
+/// `GET /admin/staff/sync` (the default router).
+pub async fn sync_staff() -> Result<StaffSync, ApiError> {
+    Call::get("/admin/staff/sync").fetch().await
+}
+
+/// `POST /admin/staff/{id}/adopt`.
+pub async fn adopt_staff_account(id: &str, account: &str) -> Result<StaffLink, ApiError> {
+    let path = format!("/admin/staff/{id}/adopt");
+    let body = AdoptAccount {
+        account: account.to_owned(),
+    };
+    Call::post(&path).json(&body)?.fetch().await
+}
+
+/// `POST /admin/staff/{id}/hotspot-account`.
+pub async fn create_staff_hotspot_account(id: &str) -> Result<HotspotAccountCreated, ApiError> {
+    let path = format!("/admin/staff/{id}/hotspot-account");
     Call::post(&path).fetch().await
 }

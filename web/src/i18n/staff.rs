@@ -43,4 +43,13 @@ super::texts! {
     PASSWORD_IS = ("Kata sandi:", "Password:"),
     HIDE = ("Sembunyikan", "Hide"),
     PROFILE = ("Profil", "Profile"),
+    SYNC_FROM_ROUTER = ("Akun hotspot di router", "Hotspot accounts on the router"),
+    SYNC = ("Sinkronkan dari router", "Sync from the router"),
+    LEFT_ALONE = ("akun lain dibiarkan (tanpa komentar, atau milik warga)", "other accounts left alone (no comment, or residents')"),
+    LINKED = ("Tertaut", "Linked"),
+    MISSING = ("Belum punya akun", "No account yet"),
+    CREATE_ACCOUNT = ("Buat akun hotspot", "Create the hotspot account"),
+    UNMATCHED = ("Akun dengan komentar yang tidak cocok dengan staf mana pun", "Accounts whose comment matches no staff member"),
+    ADOPT_INTO = ("Tautkan ke…", "Link to…"),
+    ADOPT = ("Tautkan", "Link"),
 }

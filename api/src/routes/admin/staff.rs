@@ -3,15 +3,22 @@
 //! confirming their own password) and resetting it.
 
 use poem::web::Data;
-use poem_openapi::{param::Path, payload::Json, OpenApi};
-use shared_types::{NewStaff, ShownPassword, StaffCreated, StaffView};
+use poem_openapi::{
+    param::{Path, Query},
+    payload::Json,
+    OpenApi,
+};
+use shared_types::{
+    AdoptAccount, HotspotAccountCreated, NewStaff, ShownPassword, StaffCreated, StaffLink,
+    StaffSync, StaffView,
+};
 use uuid::Uuid;
 
 use crate::{
     error::ApiResult,
     http::{auth::AdminAuth, client_ip::ClientIp, valid::Valid},
     routes::ApiTags,
-    services::staff,
+    services::{staff, staff_router},
     state::AppState,
 };
 
@@ -87,5 +94,61 @@ impl AdminStaffApi {
         id: Path<Uuid>,
     ) -> ApiResult<Json<ShownPassword>> {
         Ok(Json(staff::reset(&state, &admin.0, id.0, client.0).await?))
+    }
+
+    /// Sync from the router: one read of its hotspot accounts, sorted by
+    /// comment — staff whose account exists, staff whose account is
+    /// missing, accounts whose comment matches no staff member, and how many
+    /// were left alone (no comment, or residents'). Changes nothing.
+    #[oai(path = "/sync", method = "get", operation_id = "sync_staff")]
+    async fn sync(
+        &self,
+        state: Data<&AppState>,
+        _admin: AdminAuth,
+        /// The router; absent: the default router.
+        router_id: Query<Option<Uuid>>,
+    ) -> ApiResult<Json<StaffSync>> {
+        Ok(Json(staff_router::sync(&state, router_id.0).await?))
+    }
+
+    /// Adopt an existing router account into this staff member: its comment
+    /// becomes their operator key; its password stays. 409 when another
+    /// account already carries the key, or the account is a resident's.
+    #[oai(
+        path = "/:id/adopt",
+        method = "post",
+        operation_id = "adopt_staff_account"
+    )]
+    async fn adopt(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+        body: Valid<AdoptAccount>,
+    ) -> ApiResult<Json<StaffLink>> {
+        Ok(Json(
+            staff_router::adopt(&state, &admin.0, id.0, &body.account, client.0).await?,
+        ))
+    }
+
+    /// Create the missing hotspot account on the staff member's router
+    /// (named by their username, their operator key as its comment); its
+    /// password is generated and shown once.
+    #[oai(
+        path = "/:id/hotspot-account",
+        method = "post",
+        operation_id = "create_staff_hotspot_account"
+    )]
+    async fn create_account(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<HotspotAccountCreated>> {
+        Ok(Json(
+            staff_router::create_account(&state, &admin.0, id.0, client.0).await?,
+        ))
     }
 }

@@ -13,6 +13,16 @@ const SARI_MAC: &str = "00:1A:2B:3C:4D:78";
 async fn a_super_admin_creates_bu_sari_who_changes_her_hotspot_password() {
     let s = Stack::start().await;
     s.w.create_admin(None).await;
+    // A network admin made her hotspot account by hand, under another code.
+    add_on_router(
+        &s.w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-2001"),
+        ],
+    )
+    .await;
     let admin = Browser::start().await;
     admin.goto(&s.url("/admin/staf")).await;
     admin.type_into("#username", "kepala").await;
@@ -46,18 +56,27 @@ async fn a_super_admin_creates_bu_sari_who_changes_her_hotspot_password() {
     assert_fits_the_screen(&admin).await;
     save_artifact(&admin.screenshot().await, "admin-staff-360x740.png");
     assert_eq!(s.w.audit_count("staff.reveal").await, 1);
+    // Sync: the hand-made account is listed by its comment and adopted.
+    admin.click("#staff-sync").await;
+    admin.wait_text("#sync-unmatched", "NIP-2001").await;
+    admin.wait_text("#sync-missing", "NIP-1987").await;
+    let sari_id = admin
+        .js("return document.querySelector(\"li[data-account='sari'] select.adopt-into option:nth-child(2)\").value")
+        .await;
+    let sari_id = sari_id.as_str().unwrap().to_owned();
+    admin
+        .js(&format!(
+            "const s = document.querySelector(\"li[data-account='sari'] select.adopt-into\"); \
+             s.value = '{sari_id}'; s.dispatchEvent(new Event('change')); return null"
+        ))
+        .await;
+    admin.click("li[data-account='sari'] button.adopt").await;
+    admin.wait_text("#sync-linked", "sari").await;
+    assert_eq!(router_users(&s.w).await["sari"]["comment"], "NIP-1987");
+    save_artifact(&admin.screenshot().await, "admin-staff-sync-360x740.png");
     drop(admin);
 
-    // Her hotspot account on the router, and her phone online with it.
-    add_on_router(
-        &s.w,
-        &[
-            ("name", "sari"),
-            ("password", "lama-sekali"),
-            ("comment", "NIP-1987"),
-        ],
-    )
-    .await;
+    // Her phone online with that account (its password did not change).
     s.w.attach(SARI_MAC, "10.5.50.78").await;
     assert_eq!(
         router_page_login(&s.w, SARI_MAC, "sari", "lama-sekali").await,

@@ -410,3 +410,131 @@ async fn staff_see_only_their_own_page_and_a_router_down_changes_nothing() {
     assert_eq!(w.audit_count("staff.hotspot_password").await, 0);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn sync_lists_accounts_by_comment_and_an_outside_account_can_be_adopted_or_created() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    let c = &admin.cookies;
+    // A resident's account (gerbang's comment), one without a comment, and
+    // one a network admin made for a teacher with comment NIP-2001.
+    w.resident(PHONE).await;
+    cycle(&w).await;
+    add_on_router(&w, &[("name", "tamu"), ("password", "tamu-tamu")]).await;
+    add_on_router(
+        &w,
+        &[
+            ("name", "pak.joko"),
+            ("password", "rahasia-joko"),
+            ("comment", "NIP-2001"),
+        ],
+    )
+    .await;
+    let (_, joko) = create(
+        &w,
+        c,
+        json!({"username": "joko", "name": "Joko", "operator_key": "NIP-JOKO"}),
+    )
+    .await;
+    let (_, sari) = create(
+        &w,
+        c,
+        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987"}),
+    )
+    .await;
+    let (s, sync) = admin_call(&w, Method::GET, "/api/v1/admin/staff/sync", c, None).await;
+    assert_eq!(s, 200, "{sync}");
+    assert_eq!(sync["linked"].as_array().unwrap().len(), 0);
+    assert_eq!(sync["missing"].as_array().unwrap().len(), 2);
+    assert_eq!(sync["unmatched"][0]["name"], "pak.joko");
+    assert_eq!(sync["unmatched"][0]["comment"], "NIP-2001");
+    // Left alone: what the router holds without a comment or with gerbang's
+    // (the resident's, the guest account, and any the router came with).
+    let alone = router_users(&w)
+        .await
+        .values()
+        .filter(|u| {
+            u.get("comment")
+                .is_none_or(|c| c.is_empty() || c.starts_with("gerbang:"))
+        })
+        .count();
+    assert!(alone >= 2);
+    assert_eq!(sync["left_alone"], alone as u64);
+
+    // Adopt pak.joko into Joko: the comment changes, the password stays.
+    let joko_id = joko["staff"]["id"].as_str().unwrap();
+    let (s, link) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/staff/{joko_id}/adopt"),
+        c,
+        Some(json!({"account": "pak.joko"})),
+    )
+    .await;
+    assert_eq!(
+        (s, link["account"]["comment"].as_str()),
+        (200, Some("NIP-JOKO")),
+        "{link}"
+    );
+    let users = router_users(&w).await;
+    assert_eq!(users["pak.joko"]["comment"], "NIP-JOKO");
+    // Its password still logs in on the router's page.
+    w.attach(SARI_MAC, "10.5.50.77").await;
+    assert_eq!(
+        router_page_login(&w, SARI_MAC, "pak.joko", "rahasia-joko").await,
+        302
+    );
+    assert_eq!(w.audit_count("staff.adopt").await, 1);
+    // A resident's account is never adopted; nor a second account for Joko.
+    let resident_account = users
+        .iter()
+        .find(|(_, u)| u.get("comment").is_some_and(|c| c.starts_with("gerbang:")))
+        .map(|(name, _)| name.clone())
+        .unwrap();
+    let sari_id = sari["staff"]["id"].as_str().unwrap();
+    let (s, e) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/staff/{sari_id}/adopt"),
+        c,
+        Some(json!({"account": resident_account})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["details"]["reason"].as_str()),
+        (409, Some("resident_account"))
+    );
+    let (s, _) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/staff/{joko_id}/adopt"),
+        c,
+        Some(json!({"account": "tamu"})),
+    )
+    .await;
+    assert_eq!(s, 409, "Joko already has an account");
+
+    // Sari's account is created: her username, her key, a password shown once.
+    let (s, made) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/staff/{sari_id}/hotspot-account"),
+        c,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{made}");
+    let users = router_users(&w).await;
+    assert_eq!(users["bu.sari"]["comment"], "NIP-1987");
+    let password = made["password"].as_str().unwrap();
+    w.attach("00:1A:2B:3C:4D:79", "10.5.50.79").await;
+    assert_eq!(
+        router_page_login(&w, "00:1A:2B:3C:4D:79", "bu.sari", password).await,
+        302
+    );
+    let (_, sync) = admin_call(&w, Method::GET, "/api/v1/admin/staff/sync", c, None).await;
+    assert_eq!(sync["linked"].as_array().unwrap().len(), 2, "{sync}");
+    assert!(sync["missing"].as_array().unwrap().is_empty());
+    assert!(sync["unmatched"].as_array().unwrap().is_empty());
+    w.stop().await;
+}

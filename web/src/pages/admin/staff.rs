@@ -44,6 +44,7 @@ pub fn AdminStaff() -> impl IntoView {
                 move |s| view! { <StaffLine s=s confirming=confirming retry=retry/> }.into_any())}
         </section>
         {move || confirming.get().map(|id| view! { <ConfirmOwn id=id confirming=confirming retry=retry/> })}
+        <super::staff_sync::StaffSyncPanel on_change=move || list.refetch()/>
         <AddStaff on_saved=move || list.refetch()/>
     }
 }
