@@ -58,7 +58,8 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
         let db = state.db.get().await?;
         crate::db::users::by_id(&db, id).await?
     };
-    let Some(user) = user else {
+    // Staff accounts are not gerbang's to reconcile (docs/architecture.md, "Staff accounts").
+    let Some(user) = user.filter(|u| u.role != shared_types::Role::Staff) else {
         return Ok(0);
     };
     let (router, client) = crate::services::router_account::session_for(state, &user).await?;

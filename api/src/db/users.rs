@@ -323,7 +323,9 @@ pub async fn admin_phones(db: &impl GenericClient) -> Result<Vec<String>, tokio_
 }
 
 /// Users whose hotspot account lives on this router (those without a router
-/// belong to the default one).
+/// belong to the default one). Staff are not among them: their accounts are
+/// the router's and their own, found by comment (docs/architecture.md,
+/// "Staff accounts"), and the reconcile never manages them.
 pub async fn of_router(
     db: &impl GenericClient,
     router_id: Uuid,
@@ -334,6 +336,7 @@ pub async fn of_router(
             "select {COLUMNS} from users
              where (router_id = $1 or (router_id is null and $2))
                and (phone is not null or username is not null)
+               and role <> 'staff'
              order by id"
         ))
         .await?;

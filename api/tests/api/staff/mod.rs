@@ -442,6 +442,13 @@ async fn sync_lists_accounts_by_comment_and_an_outside_account_can_be_adopted_or
         json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987"}),
     )
     .await;
+    // The worker's cycle leaves staff alone: no gerbang account for them,
+    // and the hand-made one keeps its comment.
+    let before = router_users(&w).await;
+    cycle(&w).await;
+    let after = router_users(&w).await;
+    assert_eq!(before, after);
+    assert!(!after.contains_key("joko") && !after.contains_key("bu.sari"));
     let (s, sync) = admin_call(&w, Method::GET, "/api/v1/admin/staff/sync", c, None).await;
     assert_eq!(s, 200, "{sync}");
     assert_eq!(sync["linked"].as_array().unwrap().len(), 0);
