@@ -99,6 +99,13 @@ pub async fn otp_login(
     let Some(user) = user.filter(|u| u.approval != Approval::Rejected) else {
         return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
     };
+    // Staff sign in with their username and password, never with a code.
+    if user.role == Role::Staff {
+        if !otp::consume(state, &checked).await? {
+            return Err(otp::OtpError::Invalid { attempts_left: 0 }.into());
+        }
+        return Err(LoginError::WrongDoor);
+    }
     // The right code proves the number is theirs: say why the account cannot go online.
     if !user.may_log_in() {
         if !otp::consume(state, &checked).await? {

@@ -160,6 +160,35 @@ async fn an_admin_creates_staff_who_log_in_with_a_password_and_reveal_needs_a_fr
     assert_eq!((s, e["code"].as_str()), (403, Some("forbidden")));
     assert!(e["details"]["reason"].is_null());
 
+    // Reveals are capped: 10 per admin per hour, then 429 with the wait.
+    for _ in 1..10 {
+        let (s, _) = admin_call(&w, Method::POST, &reveal, c, None).await;
+        assert_eq!(s, 200);
+    }
+    let (s, e) = admin_call(&w, Method::POST, &reveal, c, None).await;
+    assert_eq!((s, e["code"].as_str()), (429, Some("rate_limited")), "{e}");
+    assert_eq!(w.audit_count("staff.reveal").await, 10);
+
+    // A staff member with a number still cannot sign in with a WhatsApp code.
+    w.app
+        .db()
+        .await
+        .execute(
+            "update users set phone = '+6281277770001' where username = 'bu.sari'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let code = w.code_for("+6281277770001").await;
+    let resp = w
+        .app
+        .post_json(
+            "/api/v1/auth/otp/verify",
+            &json!({"phone": "+6281277770001", "code": code}),
+        )
+        .await;
+    assert_eq!(resp.status(), 403);
+
     // A reset: a new password, shown once; the old one stops working.
     let (s, reset) = admin_call(
         &w,
