@@ -58,10 +58,16 @@ pub async fn reconcile_user_now(state: &AppState, id: Uuid) -> anyhow::Result<us
         let db = state.db.get().await?;
         crate::db::users::by_id(&db, id).await?
     };
-    // Staff accounts are not gerbang's to reconcile (docs/architecture.md, "Staff accounts").
-    let Some(user) = user.filter(|u| u.role != shared_types::Role::Staff) else {
+    let Some(user) = user else {
         return Ok(0);
     };
+    // Of a staff member's own account gerbang owns only whether it is
+    // enabled (docs/architecture.md, "Staff accounts").
+    if user.role == shared_types::Role::Staff {
+        let writes = crate::services::staff_router::enforce_status(state, &user).await?;
+        tracing::info!(user = %id, writes, "staff account status");
+        return Ok(writes);
+    }
     let (router, client) = crate::services::router_account::session_for(state, &user).await?;
     let writes = crate::services::reconcile::enforce_user(
         state,

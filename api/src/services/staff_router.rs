@@ -332,3 +332,41 @@ async fn staff_by_id(state: &AppState, id: Uuid) -> Result<Staff, StaffError> {
         .map(|(s, _)| s)
         .ok_or(StaffError::NotFound)
 }
+
+/// What gerbang owns on a staff member's account: whether it is enabled.
+/// A blocked or deactivated staff member's account (found by comment) is
+/// disabled and its live sessions end; unblocked, it is enabled again.
+/// Password, profile and limits stay the router's and the staff member's.
+/// Returns the writes made (0 when it already matched or has no account).
+pub async fn enforce_status(
+    state: &AppState,
+    user: &crate::db::users::User,
+) -> Result<usize, StaffError> {
+    let staff = staff_by_id(state, user.id).await?;
+    let (_, client) = router_of(state, &staff).await?;
+    let Some((account, sessions)) = account_of(&client, &staff.operator_key).await? else {
+        return Ok(0);
+    };
+    let Some(id) = account.id else {
+        return Ok(0);
+    };
+    let api = client.api();
+    let down = |e: routeros::Error| StaffError::RouterDown(e.to_string());
+    let want_disabled = !user.may_log_in();
+    let mut writes = 0;
+    if (account.disabled == Some(true)) != want_disabled {
+        let flag = if want_disabled { "yes" } else { "no" };
+        api.set(HotspotUser::PATH, id, [("disabled", flag)])
+            .await
+            .map_err(down)?;
+        writes += 1;
+    }
+    if want_disabled {
+        let ids: Vec<_> = sessions.iter().filter_map(|s| s.id).collect();
+        if !ids.is_empty() {
+            api.hotspot_kick(&ids).await.map_err(down)?;
+            writes += 1;
+        }
+    }
+    Ok(writes)
+}

@@ -574,3 +574,68 @@ async fn sync_lists_accounts_by_comment_and_an_outside_account_can_be_adopted_or
     assert!(sync["unmatched"].as_array().unwrap().is_empty());
     w.stop().await;
 }
+
+#[tokio::test]
+async fn blocking_a_staff_member_disables_their_account_and_ends_the_session_unblocking_enables_it()
+{
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    let (_, created) = create(
+        &w,
+        &admin.cookies,
+        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987",
+               "password": "kata sandi guru"}),
+    )
+    .await;
+    let id: uuid::Uuid = created["staff"]["id"].as_str().unwrap().parse().unwrap();
+    add_on_router(
+        &w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-1987"),
+        ],
+    )
+    .await;
+    w.attach(SARI_MAC, "10.5.50.77").await;
+    assert_eq!(
+        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+
+    admin.block(id, "pindah tugas").await;
+    // The worker's reaction to the change, run here as it runs there.
+    assert_eq!(
+        api::worker::reconcile_user_now(&w.app.state, id)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(router_users(&w).await["sari"]["disabled"], "true");
+    assert!(active_users(&w).await.is_empty());
+    assert_ne!(
+        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    // Nothing more to do the second time.
+    assert_eq!(
+        api::worker::reconcile_user_now(&w.app.state, id)
+            .await
+            .unwrap(),
+        0
+    );
+
+    admin.unblock(id).await;
+    assert_eq!(
+        api::worker::reconcile_user_now(&w.app.state, id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(router_users(&w).await["sari"]["disabled"], "false");
+    assert_eq!(
+        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    w.stop().await;
+}
