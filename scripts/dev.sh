@@ -46,7 +46,7 @@ export GERBANG__SESSION__COOKIE_SECURE=false
 export GERBANG__HTTP__PUBLIC_URL="http://$API_ADDR"
 export GERBANG__MIDTRANS__NOTIFICATION_URL="http://$API_ADDR/api/v1/payments/midtrans/notification"
 stage "migrate" "$BIN/gerbang" migrate
-stage "demo data (router 'sandbox', admin, resident 081200000001, 4 packages)" "$BIN/gerbang" demo \
+stage "demo data (router 'sandbox', admin, resident 081200000001, teacher guru, 4 packages)" "$BIN/gerbang" demo \
   --router 127.0.0.1:18728 --router-user admin --router-password sandbox \
   --login-url http://127.0.0.1:18080/login
 
@@ -78,13 +78,15 @@ cat <<TXT
                               $CAPTIVE_URL
     SPA (resident dashboard)  http://$API_ADDR/
     Admin dashboard           http://$API_ADDR/admin   (admin / gerbang-demo)
+    Staff / teacher page      http://$API_ADDR/staf    (guru / guru-demo-2026; create the hotspot
+                              account on /admin/staf → Sinkronkan dari router → Buat akun hotspot)
     API docs                  http://$API_ADDR/api/docs
     OpenAPI contract          http://$API_ADDR/api/openapi.json
     Readiness / metrics       http://$API_ADDR/readyz   http://$API_ADDR/metrics
     Sandbox (router + fakes)  http://127.0.0.1:18080/_sandbox   RouterOS API 127.0.0.1:18728 (admin/sandbox)
     WhatsApp inbox (OTP codes) http://127.0.0.1:18080/_sandbox/whatsapp/messages
     Midtrans (fake)           pay on the page POST /api/v1/purchases returns; orders at http://127.0.0.1:18080/_sandbox/midtrans/orders/{order_id}
-    Demo logins               admin / gerbang-demo (/admin)   resident 081200000001 (OTP on WhatsApp)
+    Demo logins               admin / gerbang-demo (/admin)   guru / guru-demo-2026 (/staf)   resident 081200000001 (OTP on WhatsApp)
     PostgreSQL                ${GERBANG__DATABASE__URL}
     Redis                     ${GERBANG__REDIS__URL}
 

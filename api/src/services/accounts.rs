@@ -67,7 +67,9 @@ pub struct DemoRouter<'a> {
 }
 
 /// The demo data: router `sandbox` (default), super admin `admin` / `gerbang-demo`,
-/// an approved resident `081200000001` with 5 GiB for 30 days. Safe to run again.
+/// an approved resident `081200000001` with 5 GiB for 30 days, a teacher
+/// `guru` / `guru-demo-2026` (NIP `NIP-DEMO`; their hotspot account is
+/// created from the staff screen). Safe to run again.
 pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<()> {
     let mut db = state.db.get().await?;
     let router_id = db::routers::id_by_name(&db, "sandbox")
@@ -101,6 +103,26 @@ pub async fn seed_demo(state: &AppState, r: &DemoRouter<'_>) -> anyhow::Result<(
         Role::SuperAdmin,
     )
     .await?;
+    if db::users::by_username(&db, "guru").await?.is_none() {
+        let password = Zeroizing::new("guru-demo-2026".to_owned());
+        let id = Uuid::now_v7();
+        let hash = hash_password(password.clone()).await?;
+        let sealed = state
+            .sealer
+            .seal(&password, &aad("users", "web_password_sealed", &id));
+        let row = db::staff::NewStaffRow {
+            id,
+            username: "guru",
+            name: "Guru Demo",
+            operator_key: "NIP-DEMO",
+            router_id: Some(router_id),
+            password_hash: &hash,
+            password_sealed: &sealed,
+        };
+        if db::staff::insert(&db, &row).await?.is_err() {
+            anyhow::bail!("the demo teacher's username or NIP is taken by another account");
+        }
+    }
     let tx = db.transaction().await?;
     let (id, existing) = db::users::upsert_demo_resident(
         &tx,

@@ -639,3 +639,36 @@ async fn blocking_a_staff_member_disables_their_account_and_ends_the_session_unb
     );
     w.stop().await;
 }
+
+#[tokio::test]
+async fn the_demo_teacher_that_the_dev_script_prints_can_sign_in() {
+    let w = World::start(|_| {}).await;
+    // On a fresh database the demo's router is the default one.
+    w.app
+        .db()
+        .await
+        .execute("update routers set is_default = false", &[])
+        .await
+        .unwrap();
+    let demo = api::services::accounts::DemoRouter {
+        host: "127.0.0.1",
+        port: w.sb.router().api_addr.port(),
+        username: "admin",
+        password: "sandbox",
+        login_url: "http://127.0.0.1:18080/login",
+    };
+    api::services::accounts::seed_demo(&w.app.state, &demo)
+        .await
+        .unwrap();
+    // Twice: the demo data is loaded on every start.
+    api::services::accounts::seed_demo(&w.app.state, &demo)
+        .await
+        .unwrap();
+    let resp = staff_login(&w, "guru", "guru-demo-2026").await;
+    assert_eq!(resp.status(), 200);
+    let me = Cookies::from(&resp);
+    let page = get_json(&w.app, "/api/v1/me/staff", &me).await;
+    assert_eq!(page["operator_key"], "NIP-DEMO");
+    assert_eq!(w.admin_login("admin", "gerbang-demo").await.status(), 200);
+    w.stop().await;
+}
