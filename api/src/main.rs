@@ -385,7 +385,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            println!("demo data ready: admin / gerbang-demo, resident 081200000001");
+            println!(
+                "demo data ready: admin / gerbang-demo, teacher guru / guru-demo-2026, resident 081200000001"
+            );
             Ok(())
         }
     }
