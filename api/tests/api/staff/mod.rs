@@ -23,6 +23,34 @@ async fn staff_login(w: &World, username: &str, password: &str) -> reqwest::Resp
         .unwrap()
 }
 
+/// `bu.sari` (NIP-1987, web password `kata sandi guru`) with her hotspot
+/// account `sari` / `lama-sekali` on the router, online from [`SARI_MAC`].
+async fn sari_online(w: &World, admin: &Cookies) -> Value {
+    let (s, created) = create(
+        w,
+        admin,
+        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987",
+               "password": "kata sandi guru"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{created}");
+    add_on_router(
+        w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-1987"),
+        ],
+    )
+    .await;
+    w.attach(SARI_MAC, "10.5.50.77").await;
+    assert_eq!(
+        router_page_login(w, SARI_MAC, "sari", "lama-sekali").await,
+        302
+    );
+    created
+}
+
 #[tokio::test]
 async fn an_admin_creates_staff_who_log_in_with_a_password_and_reveal_needs_a_fresh_confirmation() {
     let w = World::start(|_| {}).await;
@@ -210,29 +238,7 @@ async fn an_admin_creates_staff_who_log_in_with_a_password_and_reveal_needs_a_fr
 async fn a_staff_member_changes_their_hotspot_password_and_the_old_one_stops_working() {
     let w = World::start(|_| {}).await;
     let admin = w.admin().await;
-    let (_, created) = create(
-        &w,
-        &admin.cookies,
-        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987",
-               "password": "kata sandi guru"}),
-    )
-    .await;
-    // Her hotspot account exists on the router under the operator key, and
-    // she is online with it.
-    add_on_router(
-        &w,
-        &[
-            ("name", "sari"),
-            ("password", "lama-sekali"),
-            ("comment", "NIP-1987"),
-        ],
-    )
-    .await;
-    w.attach(SARI_MAC, "10.5.50.77").await;
-    assert_eq!(
-        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
-        302
-    );
+    sari_online(&w, &admin.cookies).await;
     assert_eq!(active_users(&w).await.len(), 1);
 
     let login = staff_login(&w, "bu.sari", "kata sandi guru").await;
@@ -350,7 +356,6 @@ async fn a_staff_member_changes_their_hotspot_password_and_the_old_one_stops_wor
         staff_login(&w, "bu.sari", "kata sandi baru").await.status(),
         200
     );
-    let _ = created;
     w.stop().await;
 }
 
@@ -580,28 +585,8 @@ async fn blocking_a_staff_member_disables_their_account_and_ends_the_session_unb
 {
     let w = World::start(|_| {}).await;
     let admin = w.admin().await;
-    let (_, created) = create(
-        &w,
-        &admin.cookies,
-        json!({"username": "bu.sari", "name": "Sari", "operator_key": "NIP-1987",
-               "password": "kata sandi guru"}),
-    )
-    .await;
+    let created = sari_online(&w, &admin.cookies).await;
     let id: uuid::Uuid = created["staff"]["id"].as_str().unwrap().parse().unwrap();
-    add_on_router(
-        &w,
-        &[
-            ("name", "sari"),
-            ("password", "lama-sekali"),
-            ("comment", "NIP-1987"),
-        ],
-    )
-    .await;
-    w.attach(SARI_MAC, "10.5.50.77").await;
-    assert_eq!(
-        router_page_login(&w, SARI_MAC, "sari", "lama-sekali").await,
-        302
-    );
 
     admin.block(id, "pindah tugas").await;
     // The worker's reaction to the change, run here as it runs there.
