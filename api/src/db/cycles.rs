@@ -69,24 +69,12 @@ pub async fn record(
     Ok(())
 }
 
-/// One past cycle, for the chart.
-#[derive(Debug, Clone)]
-pub struct PastCycle {
-    pub at: OffsetDateTime,
-    pub ok: bool,
-    pub duration_ms: i32,
-    pub reads: i32,
-    pub writes: i32,
-    pub online: Option<i32>,
-    pub error: Option<String>,
-}
-
 /// The last `limit` cycles of a router, oldest first.
 pub async fn history(
     db: &impl GenericClient,
     router_id: Uuid,
     limit: i64,
-) -> Result<Vec<PastCycle>, tokio_postgres::Error> {
+) -> Result<Vec<shared_types::RecentCycle>, tokio_postgres::Error> {
     let stmt = db
         .prepare_cached(
             "select * from (
@@ -100,8 +88,8 @@ pub async fn history(
         .query(&stmt, &[&router_id, &limit])
         .await?
         .iter()
-        .map(|r| PastCycle {
-            at: r.get(0),
+        .map(|r| shared_types::RecentCycle {
+            at: super::users::rfc3339(r.get(0)).into(),
             ok: r.get(1),
             duration_ms: r.get(2),
             reads: r.get(3),

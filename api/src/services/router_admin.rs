@@ -470,19 +470,7 @@ pub async fn recent_cycles(
     db::routers::by_id(&db, id)
         .await?
         .ok_or(RouterAdminError::NotFound)?;
-    let cycles = db::cycles::history(&db, id, limit)
-        .await?
-        .into_iter()
-        .map(|c| shared_types::RecentCycle {
-            at: rfc3339(c.at).into(),
-            ok: c.ok,
-            duration_ms: c.duration_ms,
-            reads: c.reads,
-            writes: c.writes,
-            online: c.online,
-            error: c.error,
-        })
-        .collect();
+    let cycles = db::cycles::history(&db, id, limit).await?;
     Ok(shared_types::RouterCycles {
         router_id: id.to_string().into(),
         cycles,

@@ -51,6 +51,23 @@ pub(crate) fn day_in_range(
     }
 }
 
+/// The list's and the export's filters, days checked.
+fn filter(
+    status: Option<PurchaseStatus>,
+    from: Option<time::Date>,
+    to: Option<time::Date>,
+    user_id: Option<Uuid>,
+    package_id: Option<Uuid>,
+) -> Result<Filter, ApiError> {
+    Ok(Filter {
+        status,
+        from: day_in_range("from", from)?,
+        to: day_in_range("to", to)?,
+        user_id,
+        package_id,
+    })
+}
+
 #[OpenApi(
     prefix_path = "/admin/purchases",
     tag = "ApiTags::Payments",
@@ -85,13 +102,7 @@ impl AdminTransactionsApi {
                 "limit must be 1..=200 and offset not negative",
             ));
         }
-        let filter = Filter {
-            status: status.0,
-            from: day_in_range("from", from.0)?,
-            to: day_in_range("to", to.0)?,
-            user_id: user_id.0,
-            package_id: package_id.0,
-        };
+        let filter = filter(status.0, from.0, to.0, user_id.0, package_id.0)?;
         Ok(Json(
             payments::transactions(&state, &filter, limit, offset).await?,
         ))
@@ -118,13 +129,7 @@ impl AdminTransactionsApi {
         user_id: Query<Option<Uuid>>,
         package_id: Query<Option<Uuid>>,
     ) -> ApiResult<CsvFile> {
-        let filter = Filter {
-            status: status.0,
-            from: day_in_range("from", from.0)?,
-            to: day_in_range("to", to.0)?,
-            user_id: user_id.0,
-            package_id: package_id.0,
-        };
+        let filter = filter(status.0, from.0, to.0, user_id.0, package_id.0)?;
         let stream = payments::transactions_csv(&state, &filter).await?;
         let name = format!(
             "attachment; filename=\"transaksi-{}.csv\"",
