@@ -104,7 +104,8 @@ pub async fn set_baseline(
 }
 
 /// Charges `bytes` to a user for one cycle: ledger row, used bytes and the
-/// daily rollup (in `time_zone`). Returns false when this cycle already counted the user.
+/// daily rollup (in `time_zone`); the cycle adds its total to the router's
+/// day once ([`add_to_router_day`]). Returns false when this cycle already counted the user.
 pub async fn charge(
     db: &impl GenericClient,
     user_id: Uuid,
@@ -139,6 +140,17 @@ pub async fn charge(
         &[&user_id, &bytes, &time_zone],
     )
     .await?;
+    Ok(true)
+}
+
+/// Adds a cycle's charged bytes to the router's daily total (in
+/// `time_zone`), once per cycle, in the cycle's transaction.
+pub async fn add_to_router_day(
+    db: &impl GenericClient,
+    router_id: Uuid,
+    bytes: i64,
+    time_zone: &str,
+) -> Result<(), tokio_postgres::Error> {
     db.execute(
         "insert into usage_router_daily (router_id, day, bytes)
          values ($1, (now() at time zone $3)::date, $2)
@@ -146,7 +158,7 @@ pub async fn charge(
         &[&router_id, &bytes, &time_zone],
     )
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Ledger rows older than `days` (the daily rollup keeps the history for charts).

@@ -135,6 +135,8 @@ async fn account_usage(
     let mut totals: HashMap<Uuid, i64> = HashMap::new();
     let mut next_in: Option<Duration> = None;
     let mut seen = Vec::new();
+    // Bytes charged this cycle, for the router's daily total (one write).
+    let mut charged = 0i64;
     for user in users.iter_mut() {
         let Some(name) = user.hotspot_username() else {
             continue;
@@ -162,6 +164,7 @@ async fn account_usage(
             let tz = &state.settings.worker.time_zone;
             if crate::db::usage::charge(&tx, user.id, router.id, cycle_id, delta, tz).await? {
                 user.used_bytes += delta;
+                charged += delta;
             }
             seen.extend(user_macs.iter().cloned());
             if bypass {
@@ -175,6 +178,10 @@ async fn account_usage(
         // The account's limit is measured against its own counters (in bypass
         // mode only the logins that prove a device use it).
         totals.insert(user.id, now_obs.account_total());
+    }
+    if charged > 0 {
+        let tz = &state.settings.worker.time_zone;
+        crate::db::usage::add_to_router_day(&tx, router.id, charged, tz).await?;
     }
     // New accounts start counting from zero.
     for user in &users {
