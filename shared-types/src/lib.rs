@@ -60,8 +60,8 @@ pub use routers::{
 pub use staff::{
     AdoptAccount, ConfirmPassword, Confirmed, HotspotAccount, HotspotAccountCreated,
     HotspotPasswordChange, HotspotPasswordChanged, NewStaff, PasswordChanged, RouterAccount,
-    ShownPassword, StaffCreated, StaffLink, StaffPage, StaffSession, StaffSync, StaffView,
-    WebPasswordChange,
+    ShownPassword, StaffCreated, StaffEdit, StaffLink, StaffPage, StaffSession, StaffSync,
+    StaffView, WebPasswordChange,
 };
 pub use user_detail::{
     LedgerEntry, LiveSession, LiveSessions, OnlineNow, OnlineRouter, UserDetail,

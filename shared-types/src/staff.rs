@@ -125,7 +125,40 @@ pub struct StaffView {
     pub router_name: Option<String>,
     /// When the web password was last set.
     pub password_set_at: Option<Timestamp>,
+    /// Deactivated staff cannot log in and their hotspot account is disabled.
+    pub active: bool,
+    /// Blocked by an admin (same effect as deactivated, with a reason).
+    pub blocked: bool,
     pub created_at: Timestamp,
+}
+
+/// A staff member's details as an admin edits them; every field is sent.
+/// A changed operator key is written to the comment of their hotspot
+/// account (found by the old key, changed by its `.id`); a changed router
+/// leaves the old router's account as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StaffEdit {
+    /// Login name: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+    #[validate(custom(function = "username_rule"))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(pattern = r"^[a-z0-9][a-z0-9._-]{2,31}$"))
+    )]
+    pub username: String,
+    /// Full name, 1–100 characters.
+    #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", oai(validator(min_length = 1, max_length = 100)))]
+    pub name: String,
+    /// NIP or employee code, unique.
+    #[validate(custom(function = "operator_key_rule"))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(pattern = r"^[A-Za-z0-9._-]{1,64}$"))
+    )]
+    pub operator_key: String,
+    /// The router holding the account.
+    pub router_id: Id,
 }
 
 /// A created staff account; `password` only when gerbang generated it

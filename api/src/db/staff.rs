@@ -15,12 +15,14 @@ pub struct Staff {
     pub router_id: Option<Uuid>,
     pub router_name: Option<String>,
     pub password_set_at: Option<OffsetDateTime>,
+    pub active: bool,
+    pub blocked: bool,
     pub created_at: OffsetDateTime,
 }
 
 const COLUMNS: &str =
     "u.id, u.username, u.name, u.operator_key, u.router_id, r.name as router_name,
-     u.password_set_at, u.created_at";
+     u.password_set_at, u.active, u.blocked, u.created_at";
 const FROM: &str = "from users u left join routers r on r.id = u.router_id";
 
 fn from_row(r: &Row) -> Staff {
@@ -32,6 +34,8 @@ fn from_row(r: &Row) -> Staff {
         router_id: r.get("router_id"),
         router_name: r.get("router_name"),
         password_set_at: r.get("password_set_at"),
+        active: r.get("active"),
+        blocked: r.get("blocked"),
         created_at: r.get("created_at"),
     }
 }
@@ -75,6 +79,13 @@ pub async fn insert(
             ],
         )
         .await;
+    taken(done)
+}
+
+/// A write's outcome with a unique violation named as the value it hit.
+fn taken<T>(
+    done: Result<T, tokio_postgres::Error>,
+) -> Result<Result<(), Taken>, tokio_postgres::Error> {
     match done {
         Ok(_) => Ok(Ok(())),
         Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
@@ -90,6 +101,31 @@ pub async fn insert(
         }
         Err(e) => Err(e),
     }
+}
+
+/// What an admin may change of a staff member.
+pub struct StaffDetails<'a> {
+    pub username: &'a str,
+    pub name: &'a str,
+    pub operator_key: &'a str,
+    pub router_id: Uuid,
+}
+
+/// Replaces a staff member's details; `Err(Taken)` names a duplicate.
+pub async fn update(
+    db: &impl GenericClient,
+    id: Uuid,
+    d: &StaffDetails<'_>,
+) -> Result<Result<(), Taken>, tokio_postgres::Error> {
+    let done = db
+        .execute(
+            "update users set username = $2, name = $3, operator_key = $4, router_id = $5,
+                              updated_at = now()
+             where id = $1 and role = 'staff'",
+            &[&id, &d.username, &d.name, &d.operator_key, &d.router_id],
+        )
+        .await;
+    taken(done)
 }
 
 pub async fn list(db: &impl GenericClient) -> Result<Vec<Staff>, tokio_postgres::Error> {

@@ -24,6 +24,7 @@ pub mod router_account;
 pub mod router_admin;
 pub mod sessions;
 pub mod staff;
+pub mod staff_edit;
 pub mod staff_router;
 pub mod user_admin;
 pub mod user_changes;

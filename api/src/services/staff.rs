@@ -100,6 +100,8 @@ pub fn view(s: &Staff) -> StaffView {
         router_id: s.router_id.map(|r| r.to_string().into()),
         router_name: s.router_name.clone(),
         password_set_at: s.password_set_at.map(|t| rfc3339(t).into()),
+        active: s.active,
+        blocked: s.blocked,
         created_at: rfc3339(s.created_at).into(),
     }
 }

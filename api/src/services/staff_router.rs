@@ -325,6 +325,35 @@ pub async fn create_account(
     })
 }
 
+/// A changed operator key follows on the router: the account carrying the
+/// old key gets the new one as its comment (by `.id`; name and password
+/// stay). Returns its name, or `None` when the router has no account with
+/// the old key (then an account already carrying the new key simply becomes
+/// theirs — a mistyped key corrected). 409 when the staff member has an
+/// account and another one already carries the new key.
+pub(super) async fn rekey(
+    state: &AppState,
+    staff: &Staff,
+    new_key: &str,
+) -> Result<Option<String>, StaffError> {
+    let (_, client) = router_of(state, staff).await?;
+    let Some((account, _)) = account_of(&client, &staff.operator_key).await? else {
+        return Ok(None);
+    };
+    if let Some((other, _)) = account_of(&client, new_key).await? {
+        if other.id != account.id {
+            return Err(StaffError::AlreadyLinked(other.name.unwrap_or_default()));
+        }
+    }
+    let id = account.id.ok_or(StaffError::NoHotspotAccount)?;
+    client
+        .api()
+        .set(HotspotUser::PATH, id, [("comment", new_key)])
+        .await
+        .map_err(|e| StaffError::RouterDown(e.to_string()))?;
+    Ok(account.name)
+}
+
 async fn staff_by_id(state: &AppState, id: Uuid) -> Result<Staff, StaffError> {
     let db = state.db.get().await?;
     db::staff::by_id(&db, id, false)

@@ -245,8 +245,21 @@ pub async fn delete_user(
             .client(router)
             .await
             .map_err(HotspotError::from)?;
-        purged = reconcile::purge_user(&client, &user, macs.get(&id).map_or(&[][..], |v| &v[..]))
-            .await?;
+        // A staff member's account is the one carrying their operator key
+        // (its name is theirs to change); anyone else's is gerbang's own.
+        let key = match user.role {
+            Role::Staff => db::staff::by_id(&tx, id, false)
+                .await?
+                .map(|(s, _)| s.operator_key),
+            _ => None,
+        };
+        purged = match key {
+            Some(key) => reconcile::purge_staff(&client, &key).await?,
+            None => {
+                let macs = macs.get(&id).map_or(&[][..], |v| &v[..]);
+                reconcile::purge_user(&client, &user, macs).await?
+            }
+        };
     }
     let entry = Entry::admin(admin.user_id, "user.delete")
         .target("user", id)

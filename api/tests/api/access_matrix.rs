@@ -88,6 +88,7 @@ const EXPECTED: &[(&str, Access)] = &[
     ("update_settings", Access::SuperAdmin),
     ("list_staff", Access::Admin),
     ("create_staff", Access::Admin),
+    ("edit_staff", Access::Admin),
     // Admins too when the facility allows it (off by default).
     ("reveal_staff_password", Access::SuperAdmin),
     ("reset_staff_password", Access::Admin),

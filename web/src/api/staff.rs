@@ -4,7 +4,7 @@ use gloo_net::http::Method;
 use shared_types::{
     AdoptAccount, ConfirmPassword, Confirmed, HotspotAccountCreated, HotspotPasswordChange,
     HotspotPasswordChanged, LoginResult, NewStaff, PasswordChanged, PasswordLogin, ShownPassword,
-    StaffCreated, StaffLink, StaffPage, StaffSync, StaffView, WebPasswordChange,
+    StaffCreated, StaffEdit, StaffLink, StaffPage, StaffSync, StaffView, WebPasswordChange,
 };
 
 use super::transport::{ApiError, Call};
@@ -47,6 +47,12 @@ pub async fn create_staff(s: &NewStaff) -> Result<StaffCreated, ApiError> {
     Call::post("/admin/staff").json(s)?.fetch().await
 }
 
+/// `PUT /admin/staff/{id}`.
+pub async fn edit_staff(id: &str, s: &StaffEdit) -> Result<StaffView, ApiError> {
+    let path = format!("/admin/staff/{id}");
+    Call::new(Method::PUT, &path).json(s)?.fetch().await
+}
+
 /// `POST /admin/auth/confirm`.
 pub async fn confirm_my_password(password: &str) -> Result<Confirmed, ApiError> {
     let body = ConfirmPassword {
@@ -67,9 +73,13 @@ pub async fn reset_staff_password(id: &str) -> Result<ShownPassword, ApiError> {
     Call::post(&path).fetch().await
 }
 
-/// `GET /admin/staff/sync` (the default router).
-pub async fn sync_staff() -> Result<StaffSync, ApiError> {
-    Call::get("/admin/staff/sync").fetch().await
+/// `GET /admin/staff/sync` (`None`: the default router).
+pub async fn sync_staff(router_id: Option<String>) -> Result<StaffSync, ApiError> {
+    let mut call = Call::get("/admin/staff/sync");
+    if let Some(r) = router_id {
+        call = call.query("router_id", r);
+    }
+    call.fetch().await
 }
 
 /// `POST /admin/staff/{id}/adopt`.

@@ -147,8 +147,9 @@ impl AdminPersonApi {
     }
 
     /// Delete a resident, officer or staff member (super admins only):
-    /// everything of theirs is removed from the router first, then from the
-    /// database. A router that cannot be reached gives `service_unavailable`
+    /// everything of theirs is removed from the router first (for staff: the
+    /// hotspot account carrying their operator key, with its sessions), then
+    /// from the database. A router that cannot be reached gives `service_unavailable`
     /// and nothing is deleted.
     #[oai(path = "/:id", method = "delete", operation_id = "delete_user")]
     async fn delete(

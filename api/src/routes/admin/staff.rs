@@ -9,8 +9,8 @@ use poem_openapi::{
     OpenApi,
 };
 use shared_types::{
-    AdoptAccount, HotspotAccountCreated, NewStaff, ShownPassword, StaffCreated, StaffLink,
-    StaffSync, StaffView,
+    AdoptAccount, HotspotAccountCreated, NewStaff, ShownPassword, StaffCreated, StaffEdit,
+    StaffLink, StaffSync, StaffView,
 };
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use crate::{
     error::ApiResult,
     http::{auth::AdminAuth, client_ip::ClientIp, valid::Valid},
     routes::ApiTags,
-    services::{staff, staff_router},
+    services::{staff, staff_edit, staff_router},
     state::AppState,
 };
 
@@ -56,6 +56,28 @@ impl AdminStaffApi {
     ) -> ApiResult<Json<StaffCreated>> {
         Ok(Json(
             staff::create(&state, &admin.0, &body, client.0).await?,
+        ))
+    }
+
+    /// Edit a staff member: username, name, operator key, router (every
+    /// field sent). A new operator key on the same router is written to the
+    /// comment of the hotspot account that carried the old one (by `.id`;
+    /// router unreachable → 503 and nothing changed; another account already
+    /// carrying the new key → 409). A new router only changes where gerbang
+    /// looks: the old router's account is left as it is. Audited with the
+    /// values before and after. Block, deactivate and delete are the people
+    /// operations (`/admin/users/{id}/…`).
+    #[oai(path = "/:id", method = "put", operation_id = "edit_staff")]
+    async fn edit(
+        &self,
+        state: Data<&AppState>,
+        admin: AdminAuth,
+        client: ClientIp,
+        id: Path<Uuid>,
+        body: Valid<StaffEdit>,
+    ) -> ApiResult<Json<StaffView>> {
+        Ok(Json(
+            staff_edit::update(&state, &admin.0, id.0, &body, client.0).await?,
         ))
     }
 

@@ -25,6 +25,6 @@ pub use apply::apply;
 pub use cycle::{reconcile_router, CycleStats};
 pub use desired::{all_lists, desired_for, fup_queue_name, list_for, DesiredUser};
 pub use diff::{binding_changes, entry_changes, queue_changes, user_changes, Change};
-pub use purge::{end_logins, purge_user};
+pub use purge::{end_logins, purge_staff, purge_user};
 pub use snapshot::{counted, snapshot, text_of, Index, Snapshot, USER_PROPS};
 pub use targeted::{enforce_user, reconcile_user};

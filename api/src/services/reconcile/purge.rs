@@ -40,6 +40,25 @@ pub async fn purge_user(
     Ok(writes)
 }
 
+/// Deleting a staff member: the hotspot account whose comment is their
+/// operator key leaves the router with its live sessions and MAC cookies
+/// (found by the account's current name, which the staff member may have
+/// changed). Nothing else on the router is theirs.
+pub async fn purge_staff(client: &RouterClient, operator_key: &str) -> Result<usize, HotspotError> {
+    let by_key = || Query::Eq("comment".into(), operator_key.to_owned());
+    let accounts = routeros::menus::list::<HotspotUser>(client.api(), [by_key()])
+        .await
+        .map_err(|e| client.err(e))?;
+    let mut writes = 0;
+    for name in accounts.into_iter().filter_map(|a| a.name) {
+        let by_user = || Query::Eq("user".into(), name.clone());
+        writes += remove_where(client, routeros::menus::Active::PATH, by_user()).await?;
+        writes += remove_where(client, routeros::menus::Cookie::PATH, by_user()).await?;
+    }
+    writes += remove_where(client, HotspotUser::PATH, by_key()).await?;
+    Ok(writes)
+}
+
 /// Ends a user's hotspot logins: their MAC cookies go first (so no device
 /// logs back in with one), then every live session. Returns how many
 /// sessions ended.

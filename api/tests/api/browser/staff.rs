@@ -2,7 +2,8 @@
 //! reveals her password after confirming their own; she signs in at
 //! `/staf`, sees her live hotspot session and changes the hotspot password:
 //! the session ends, the old password fails on the router's login page and
-//! the new one works.
+//! the new one works. An admin corrects a NIP (the router account follows),
+//! deactivates and deletes a teacher from the same screen.
 
 use super::{assert_fits_the_screen, save_artifact, Stack};
 use crate::helpers::{webdriver::Browser, *};
@@ -106,5 +107,66 @@ async fn a_super_admin_creates_bu_sari_who_changes_her_hotspot_password() {
         router_page_login(&s.w, SARI_MAC, "sari", "Baru-2026!").await,
         302
     );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_corrects_a_teachers_nip_and_deletes_her_from_the_staff_screen() {
+    let s = Stack::start().await;
+    s.w.create_admin(None).await;
+    let admin = Browser::start_laptop().await;
+    admin.goto(&s.url("/admin/staf")).await;
+    admin.type_into("#username", "kepala").await;
+    admin.type_into("#password", "kata-sandi-panjang").await;
+    admin.click("#admin-login button[type=submit]").await;
+    admin.wait_for("#staff-form").await;
+    admin.type_into("#staff-username", "bu.sari").await;
+    admin.type_into("#staff-name", "Sari").await;
+    admin.type_into("#staff-key", "NIP-1987").await;
+    admin.click("#staff-save").await;
+    admin.wait_text("#staff-list", "NIP-1987").await;
+    add_on_router(
+        &s.w,
+        &[
+            ("name", "sari"),
+            ("password", "lama-sekali"),
+            ("comment", "NIP-1987"),
+        ],
+    )
+    .await;
+
+    // Ubah: a mistyped NIP corrected; the router account's comment follows.
+    admin
+        .click("li[data-staff='bu.sari'] button.edit-staff")
+        .await;
+    admin.wait_for("#staff-edit").await;
+    admin
+        .js(
+            "const k = document.querySelector('#edit-staff-key'); k.value = ''; \
+             k.dispatchEvent(new Event('input')); return null",
+        )
+        .await;
+    admin.type_into("#edit-staff-key", "NIP-1988").await;
+    save_artifact(&admin.screenshot().await, "admin-staff-edit-1280x800.png");
+    admin.click("#staff-edit-save").await;
+    admin.wait_text("#staff-list", "NIP-1988").await;
+    assert_eq!(router_users(&s.w).await["sari"]["comment"], "NIP-1988");
+
+    // Nonaktifkan: the line says so.
+    admin
+        .click("li[data-staff='bu.sari'] button.toggle-access")
+        .await;
+    admin
+        .wait_text("li[data-staff='bu.sari']", "Tidak aktif")
+        .await;
+
+    // Hapus asks first, then the row and the router account go.
+    admin
+        .click("li[data-staff='bu.sari'] button.delete-staff")
+        .await;
+    admin.wait_text(".delete-confirm", "Sari").await;
+    admin.click(".delete-confirm button.confirm-delete").await;
+    admin.wait_for("#staff-list.empty").await;
+    assert!(!router_users(&s.w).await.contains_key("sari"));
     s.stop().await;
 }

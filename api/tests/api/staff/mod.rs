@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
+mod edit;
+
 const SARI_MAC: &str = "00:1A:2B:3C:4D:77";
 
 async fn create(w: &World, c: &Cookies, body: Value) -> (u16, Value) {

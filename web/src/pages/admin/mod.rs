@@ -18,6 +18,7 @@ pub mod router_form;
 pub mod routers;
 pub mod settings;
 pub mod staff;
+pub mod staff_edit;
 pub mod staff_sync;
 pub mod transactions;
 pub mod words;

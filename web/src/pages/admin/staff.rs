@@ -1,12 +1,16 @@
 //! `/admin/staf`: staff and teachers — the list, adding one (a typed or a
 //! generated first password, shown once), the eye button that reveals a
 //! forgotten web password after the admin confirms their own (the API asks
-//! for it again after 5 minutes), and a reset that shows a new password once.
+//! for it again after 5 minutes), a reset that shows a new password once,
+//! and each member's edit / access controls (`staff_edit`).
 
 use leptos::{prelude::*, task::spawn_local};
 use shared_types::{NewStaff, StaffView};
 
-use super::words::problem_text;
+use super::{
+    staff_edit::{RouterChoices, RouterSelect, StaffAccessActions, StaffEditForm},
+    words::problem_text,
+};
 use crate::{
     api::{self, ApiError},
     components::{async_view::loaded_list, form::Field},
@@ -15,8 +19,8 @@ use crate::{
     t,
 };
 
-/// A field problem of the staff form in words.
-fn field_text(lang: Lang, code: &str) -> &'static str {
+/// A field problem of the staff forms in words.
+pub(super) fn field_text(lang: Lang, code: &str) -> &'static str {
     say(
         lang,
         match code {
@@ -24,6 +28,7 @@ fn field_text(lang: Lang, code: &str) -> &'static str {
             "too_short" => staff::TOO_SHORT,
             "too_long" => staff::TOO_LONG,
             "too_simple" => staff::TOO_SIMPLE,
+            "unknown" => staff::UNKNOWN_ROUTER,
             _ => staff::INVALID,
         },
     )
@@ -37,15 +42,31 @@ pub fn AdminStaff() -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
     // The reveal to run again once the admin has confirmed.
     let retry = RwSignal::new(None::<String>);
+    // The enabled routers, from the overview every admin may read.
+    let overview = LocalResource::new(api::overview);
+    let choices: RouterChoices = Signal::derive(move || {
+        overview
+            .get()
+            .and_then(Result::ok)
+            .map(|o| {
+                o.routers
+                    .into_iter()
+                    .map(|r| (r.router_id.to_string(), r.name))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let editing = RwSignal::new(None::<String>);
+    let refetch = move || list.refetch();
     view! {
         <section class="card stack" aria-labelledby="staff-title">
             <h2 id="staff-title">{t!(lang, staff::STAFF)}</h2>
             {move || loaded_list(list.get(), "staff-list", staff::NO_STAFF,
-                move |s| view! { <StaffLine s=s confirming=confirming retry=retry/> }.into_any())}
+                move |s| view! { <StaffLine s=s confirming=confirming retry=retry editing=editing choices=choices on_change=refetch/> }.into_any())}
         </section>
         {move || confirming.get().map(|id| view! { <ConfirmOwn id=id confirming=confirming retry=retry/> })}
-        <super::staff_sync::StaffSyncPanel on_change=move || list.refetch()/>
-        <AddStaff on_saved=move || list.refetch()/>
+        <super::staff_sync::StaffSyncPanel choices=choices on_change=refetch/>
+        <AddStaff choices=choices on_saved=refetch/>
     }
 }
 
@@ -54,9 +75,21 @@ fn StaffLine(
     s: StaffView,
     confirming: RwSignal<Option<String>>,
     retry: RwSignal<Option<String>>,
+    editing: RwSignal<Option<String>>,
+    choices: RouterChoices,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = ctx().lang;
     let id = StoredValue::new(s.id.to_string());
+    let this = StoredValue::new(s.clone());
+    let is_editing = move || editing.get().as_deref() == Some(id.get_value().as_str());
+    let state_tag = if s.blocked {
+        Some(crate::i18n::admin::STATUS_BLOCKED)
+    } else if !s.active {
+        Some(crate::i18n::admin::STATUS_INACTIVE)
+    } else {
+        None
+    };
     let shown = RwSignal::new(None::<(bool, String)>);
     let error = RwSignal::new(None::<String>);
     let reveal = move || {
@@ -87,7 +120,7 @@ fn StaffLine(
     view! {
         <li class="stack" data-staff=s.username.clone()>
             <div class="row spread">
-                <strong>{s.name.clone()}</strong>
+                <strong>{s.name.clone()}" "{state_tag.map(|t| view! { <span class="tag warn">{t!(lang, t)}</span> })}</strong>
                 <span class="mono">{s.username.clone()}</span>
             </div>
             <p class="muted">{s.operator_key.clone()}{s.router_name.clone().map(|r| format!(" · {r}"))}</p>
@@ -99,7 +132,16 @@ fn StaffLine(
                     </svg>
                     " "{t!(lang, staff::SHOW_PASSWORD)}</button>
                 <button type="button" class="reset" on:click=reset>{t!(lang, staff::RESET_PASSWORD)}</button>
+                <button type="button" class="edit-staff" aria-expanded=move || is_editing().to_string()
+                    on:click=move |_| editing.set((!is_editing()).then(|| id.get_value()))>{t!(lang, crate::i18n::facility::EDIT)}</button>
+                <StaffAccessActions s=s.clone() on_change=on_change/>
             </div>
+            {move || is_editing().then(|| view! {
+                <StaffEditForm s=this.get_value() choices=choices on_done=move |saved| {
+                    editing.set(None);
+                    if saved { on_change() }
+                }/>
+            })}
             {move || shown.get().map(|(once, p)| view! {
                 <div class="notice ok row spread shown-password">
                     <span>{t!(lang, if once { staff::SHOWN_ONCE } else { staff::PASSWORD_IS })}" "
@@ -158,14 +200,18 @@ fn ConfirmOwn(
 }
 
 #[component]
-fn AddStaff(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn AddStaff(
+    choices: RouterChoices,
+    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let lang = ctx().lang;
     let username = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors: [RwSignal<Option<String>>; 4] = std::array::from_fn(|_| RwSignal::new(None));
-    let [e_username, e_name, e_key, e_password] = errors;
+    let router = RwSignal::new(String::new());
+    let errors: [RwSignal<Option<String>>; 5] = std::array::from_fn(|_| RwSignal::new(None));
+    let [e_username, e_name, e_key, e_password, e_router] = errors;
     let error = RwSignal::new(None::<String>);
     let created = RwSignal::new(None::<(String, Option<String>)>);
     let busy = RwSignal::new(false);
@@ -179,6 +225,7 @@ fn AddStaff(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
                 "name" => e_name,
                 "operator_key" => e_key,
                 "password" => e_password,
+                "router_id" => e_router,
                 _ => continue,
             };
             target.set(Some(field_text(l, &code).into()));
@@ -193,7 +240,9 @@ fn AddStaff(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
             username: username.get_untracked().trim().to_lowercase(),
             name: name.get_untracked().trim().to_owned(),
             operator_key: key.get_untracked().trim().to_owned(),
-            router_id: None,
+            router_id: Some(router.get_untracked())
+                .filter(|r| !r.is_empty())
+                .map(Into::into),
             password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
         };
         spawn_local(async move {
@@ -224,6 +273,10 @@ fn AddStaff(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
                 <Field id="staff-key" label=staff::OPERATOR_KEY value=key max_length=64 error=e_key/>
                 <Field id="staff-password" label=staff::FIRST_PASSWORD value=password kind="password"
                     autocomplete="new-password" max_length=128 required=false error=e_password/>
+                {move || (choices.get().len() > 1).then(|| view! {
+                    <RouterSelect id="staff-router" value=router choices=choices default_label=staff::DEFAULT_ROUTER/>
+                    <p class="status-bad field-error" role="alert">{move || e_router.get()}</p>
+                })}
                 <p class="status-bad" role="alert">{move || error.get()}</p>
                 {move || created.get().map(|(user, pw)| view! {
                     <p class="notice ok" id="staff-created">{user}

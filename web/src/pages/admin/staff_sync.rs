@@ -2,12 +2,16 @@
 //! hotspot accounts sorted by comment — linked, missing (create the
 //! account; its password shows once), accounts whose comment matches no
 //! staff member (adopt one into a staff member: its password stays), and
-//! how many were left alone.
+//! how many were left alone. With more than one router, the admin picks
+//! which one to read.
 
 use leptos::{prelude::*, task::spawn_local};
 use shared_types::{RouterAccount, StaffSync, StaffView};
 
-use super::words::problem_text;
+use super::{
+    staff_edit::{RouterChoices, RouterSelect},
+    words::problem_text,
+};
 use crate::{
     api,
     i18n::{say, staff},
@@ -16,14 +20,19 @@ use crate::{
 };
 
 #[component]
-pub fn StaffSyncPanel(on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn StaffSyncPanel(
+    choices: RouterChoices,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let lang = ctx().lang;
+    let router = RwSignal::new(String::new());
     let sync = RwSignal::new(None::<StaffSync>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let run = move || {
         spawn_local(async move {
-            match api::sync_staff().await {
+            let chosen = Some(router.get_untracked()).filter(|r| !r.is_empty());
+            match api::sync_staff(chosen).await {
                 Ok(s) => {
                     error.set(None);
                     sync.set(Some(s));
@@ -68,6 +77,9 @@ pub fn StaffSyncPanel(on_change: impl Fn() + Copy + Send + Sync + 'static) -> im
                 <h3 id="sync-title">{t!(lang, staff::SYNC_FROM_ROUTER)}</h3>
                 <button type="button" id="staff-sync" on:click=move |_| run()>{t!(lang, staff::SYNC)}</button>
             </div>
+            {move || (choices.get().len() > 1).then(|| view! {
+                <RouterSelect id="sync-router" value=router choices=choices default_label=staff::DEFAULT_ROUTER/>
+            })}
             <p class="status-ok" role="status" id="sync-notice">{move || notice.get()}</p>
             <p class="status-bad" role="alert">{move || error.get()}</p>
             {move || sync.get().map(|s| {

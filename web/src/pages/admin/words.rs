@@ -5,7 +5,7 @@ use shared_types::{AccessRule, AccessStatus, Role};
 
 use crate::{
     api::ApiError,
-    i18n::{admin, error_text, say, Lang, Text},
+    i18n::{admin, error_text, say, staff, Lang, Text},
 };
 
 pub fn status_text(status: AccessStatus) -> Text {
@@ -67,6 +67,15 @@ pub fn action_text(lang: Lang, action: &str) -> String {
         "device.delete" => admin::ACTION_DEVICE_DELETE,
         "purchase.create" => admin::ACTION_PURCHASE_CREATE,
         "purchase.paid" => admin::ACTION_PURCHASE_PAID,
+        "staff.create" => staff::ACTION_STAFF_CREATE,
+        "staff.update" => staff::ACTION_STAFF_UPDATE,
+        "staff.reveal" => staff::ACTION_STAFF_REVEAL,
+        "staff.password_reset" => staff::ACTION_STAFF_PASSWORD_RESET,
+        "staff.adopt" => staff::ACTION_STAFF_ADOPT,
+        "staff.hotspot_account" => staff::ACTION_STAFF_HOTSPOT_ACCOUNT,
+        "staff.hotspot_password" => staff::ACTION_STAFF_HOTSPOT_PASSWORD,
+        "staff.web_password" => staff::ACTION_STAFF_WEB_PASSWORD,
+        "admin.confirm_failed" => staff::ACTION_ADMIN_CONFIRM_FAILED,
         other => return other.to_owned(),
     };
     say(lang, text).to_owned()
