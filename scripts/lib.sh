@@ -217,3 +217,76 @@ spa_first_load_report() {
   echo "    captive entry first load: $((captive / 1024)) KB of ${SPA_BUDGET_KB} KB budget" >&2
   echo "    admin dashboard first load: $((ADMIN_FIRST_LOAD_BYTES / 1024)) KB (aim: 350 KB)" >&2
 }
+
+# A whole gerbang for contract tests (the TypeScript client's Node test, the
+# schemathesis run): a fresh database with the demo data, the sandbox on free
+# ports (simulated router + fake WhatsApp/Midtrans/Turnstile), and the API
+# pointed at it. Sets CONTRACT_API_URL, CONTRACT_SANDBOX_URL and the pids
+# CONTRACT_PIDS; `stop_contract_stack` ends them and drops the database.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+CONTRACT_DB="gerbang_contract"
+start_contract_stack() {
+  local base="${GERBANG_TEST_DATABASE_URL%/*}" api_port sb_http sb_api log_dir="$LOCAL/contract"
+  mkdir -p "$log_dir"
+  api_port=$(free_port); sb_http=$(free_port); sb_api=$(free_port)
+  cargo build --quiet --bin gerbang --bin gerbang-sandbox
+  local bin="$CARGO_TARGET_DIR/debug"
+  PGOPTIONS='-c client_min_messages=warning' psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $CONTRACT_DB" \
+    -c "create database $CONTRACT_DB" >/dev/null
+  SANDBOX_HTTP_ADDR="127.0.0.1:$sb_http" SANDBOX_ROUTEROS_ADDR="127.0.0.1:$sb_api" SANDBOX_ROUTERS=1 \
+    "$bin/gerbang-sandbox" >"$log_dir/sandbox.log" 2>&1 &
+  CONTRACT_PIDS=($!)
+  CONTRACT_SANDBOX_URL="http://127.0.0.1:$sb_http"
+  wait_http "$CONTRACT_SANDBOX_URL/_sandbox" 30 || { cat "$log_dir/sandbox.log" >&2; return 1; }
+  export GERBANG__DATABASE__URL="$base/$CONTRACT_DB"
+  export GERBANG__REDIS__URL="$GERBANG_TEST_REDIS_URL"
+  export GERBANG__REDIS__KEY_PREFIX="contract:"
+  export GERBANG__HTTP__BIND="127.0.0.1:$api_port"
+  export GERBANG__HTTP__PUBLIC_URL="http://127.0.0.1:$api_port"
+  export GERBANG__SESSION__COOKIE_SECURE=false
+  export GERBANG__MIDTRANS__SNAP_URL="$CONTRACT_SANDBOX_URL/midtrans/snap/v1"
+  export GERBANG__MIDTRANS__API_URL="$CONTRACT_SANDBOX_URL/midtrans/v2"
+  export GERBANG__FONNTE__BASE_URL="$CONTRACT_SANDBOX_URL/fonnte"
+  export GERBANG__TURNSTILE__BASE_URL="$CONTRACT_SANDBOX_URL/turnstile/v0"
+  export GERBANG__TURNSTILE__SCRIPT_URL="$CONTRACT_SANDBOX_URL/turnstile/v0/api.js"
+  "$bin/gerbang" migrate >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; return 1; }
+  "$bin/gerbang" demo --router "127.0.0.1:$sb_api" --router-user admin --router-password sandbox \
+    --login-url "$CONTRACT_SANDBOX_URL/login" >"$log_dir/demo.log" 2>&1 || { cat "$log_dir/demo.log" >&2; return 1; }
+  "$bin/gerbang" serve >"$log_dir/api.log" 2>&1 &
+  CONTRACT_PIDS+=($!)
+  CONTRACT_API_URL="http://127.0.0.1:$api_port/api/v1"
+  wait_http "http://127.0.0.1:$api_port/readyz" 60 || { cat "$log_dir/api.log" >&2; return 1; }
+}
+stop_contract_stack() {
+  local pid
+  for pid in "${CONTRACT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${CONTRACT_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  CONTRACT_PIDS=()
+  psql "$GERBANG_TEST_DATABASE_URL" -qc "drop database if exists $CONTRACT_DB" >/dev/null || true
+}
+
+# The TypeScript client (clients/typescript): installed from its lock file,
+# regenerated from openapi.json and compared with what is committed,
+# type-checked with its example, then its Node test run against a live stack.
+# (A subshell: the stack's GERBANG__* settings stay out of later stages.)
+typescript_client_check() (
+  command -v npm >/dev/null || die "npm (Node.js 20+) is needed for the TypeScript client check"
+  local dir="$ROOT/clients/typescript"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/typescript"
+  (cd "$dir" && npm run --silent generate >/dev/null 2>&1) || die "openapi-typescript failed"
+  # Any difference from the commit, an untracked or a deleted file included.
+  if [ -n "$(git -C "$ROOT" status --porcelain -- clients/typescript/src/schema.d.ts)" ]; then
+    git -C "$ROOT" diff --stat -- clients/typescript/src/schema.d.ts >&2
+    die "clients/typescript/src/schema.d.ts is not what openapi.json generates: run (cd clients/typescript && npm run generate) and commit it"
+  fi
+  (cd "$dir" && npx tsc --noEmit -p tsconfig.json) || die "the TypeScript client or its example does not type-check"
+  start_contract_stack || { stop_contract_stack; die "the contract stack did not start"; }
+  local rc=0
+  (cd "$dir" && GERBANG_API_URL="$CONTRACT_API_URL" GERBANG_SANDBOX_URL="$CONTRACT_SANDBOX_URL" \
+    GERBANG_DEMO_PHONE=081200000001 GERBANG_DEMO_ADMIN=admin GERBANG_DEMO_ADMIN_PASSWORD=gerbang-demo \
+    npm test --silent) || rc=$?
+  stop_contract_stack
+  return $rc
+)

@@ -97,6 +97,7 @@ while True:
   return $rc
 }
 stage "third-party RouterOS client (librouteros)" third_party_client
+stage "TypeScript client (regenerate, type-check, Node test against a live stack)" typescript_client_check
 
 
 check_nginx() {
