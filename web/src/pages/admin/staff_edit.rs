@@ -169,7 +169,7 @@ pub fn StaffAccessActions(
     view! {
         <button type="button" class="toggle-access" on:click=toggle>{t!(lang, toggle_text)}</button>
         {move || me_super().then(|| view! {
-            <button type="button" class="delete-staff" on:click=move |_| deleting.set(true)>{t!(lang, admin::DELETE)}</button>
+            <button type="button" class="danger delete-staff" on:click=move |_| deleting.set(true)>{t!(lang, admin::DELETE)}</button>
         })}
         {move || deleting.get().then(|| view! {
             <div class="notice warn stack delete-confirm" role="alertdialog">
