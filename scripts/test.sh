@@ -98,6 +98,7 @@ while True:
 }
 stage "third-party RouterOS client (librouteros)" third_party_client
 stage "TypeScript client (regenerate, type-check, Node test against a live stack)" typescript_client_check
+stage "API conformance to openapi.json (schemathesis: anonymous, resident, admin)" contract_conformance
 
 
 check_nginx() {

@@ -10,6 +10,7 @@ use crate::{user_list::UserRow, users::Role};
 /// credit ledger; the key makes a double click or a retried request apply once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 #[validate(schema(function = "changes_something"))]
 pub struct QuotaAdjustment {
     /// Chosen by the client once per intended adjustment (8–64 of `A–Z a–z 0–9 _ -`),
@@ -82,6 +83,7 @@ fn changes_something(a: &QuotaAdjustment) -> Result<(), ValidationError> {
 /// What an adjustment did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Adjusted {
     /// False when this key had been applied before: nothing changed now.
     pub applied: bool,
@@ -92,6 +94,7 @@ pub struct Adjusted {
 /// A person's profile as an admin edits it (every field is sent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ProfileEdit {
     /// Full name, 2–100 characters.
     #[validate(length(min = 2, max = 100))]
@@ -124,6 +127,7 @@ pub struct ProfileEdit {
 /// End one live session on the router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct KickSession {
     /// The router's session id from `live.sessions` (`*1A`).
     #[validate(length(min = 2, max = 16))]
@@ -134,6 +138,7 @@ pub struct KickSession {
 /// What a password reset did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PasswordReset {
     /// Live sessions ended on the router.
     pub sessions_ended: u32,
@@ -142,6 +147,7 @@ pub struct PasswordReset {
 /// The session that was ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Kicked {
     /// The router's session id.
     pub session_id: String,

@@ -7,6 +7,7 @@ use crate::formats::{Id, Timestamp};
 /// One audit entry: who did what to whom, and what changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AuditEntry {
     pub id: Id,
     pub at: Timestamp,
@@ -29,6 +30,7 @@ pub struct AuditEntry {
 /// A page of the audit log, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
     /// Pass as `after` for the next (older) page; absent on the last page.

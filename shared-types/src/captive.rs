@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// RFC 8908 captive-portal API answer (`application/captive+json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CaptiveInfo {
     /// Whether the client is still held by the captive portal.
     pub captive: bool,

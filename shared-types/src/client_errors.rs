@@ -12,6 +12,7 @@ use validator::Validate;
 /// `validation_failed` with the failing fields rather than a parse error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewClientError {
     /// The SPA route where it happened, e.g. `/captive` (no query string); 1–300 characters.
     #[validate(length(min = 1, max = 300))]
@@ -64,6 +65,7 @@ mod tests {
 /// The answer to a stored report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClientErrorReceipt {
     /// Id of the stored report (UUID).
     pub id: Id,

@@ -10,6 +10,7 @@ use crate::login::{HotspotLoginHandoff, LoginMode};
 /// A device of the logged-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DeviceView {
     /// The device's id.
     pub id: Id,
@@ -32,6 +33,7 @@ pub struct DeviceView {
 /// Rename a device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DevicePatch {
     /// 1–40 characters, e.g. "HP Budi".
     #[validate(length(min = 1, max = 40))]
@@ -42,6 +44,7 @@ pub struct DevicePatch {
 /// What "connect this device" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Connected {
     /// How the router was told (hotspot login or bypass binding).
     pub mode: LoginMode,

@@ -9,6 +9,7 @@ use crate::AccessStatus;
 /// One property that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DriftItem {
     /// `account`, `profile`, `limit-bytes-total`, `disabled`, `password`,
     /// `address-list 10.5.50.10`, `ip-binding AA:BB:…`.
@@ -23,6 +24,7 @@ pub struct DriftItem {
 /// not yet accounted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserDrift {
     /// `null` for a gerbang account on the router whose user no longer exists.
     pub user_id: Option<Id>,
@@ -39,6 +41,7 @@ pub struct UserDrift {
 /// The last reconcile cycle of a router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CycleView {
     /// RFC 3339.
     pub at: Timestamp,
@@ -63,6 +66,7 @@ pub struct CycleView {
 /// Router health as seen now by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterHealth {
     /// Whether the router answered now.
     pub reachable: bool,
@@ -77,6 +81,7 @@ pub struct RouterHealth {
 /// `GET /admin/routers/{id}/drift`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterDrift {
     /// The router's id.
     pub router_id: Id,
@@ -93,6 +98,7 @@ pub struct RouterDrift {
 /// What "reconcile now" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ReconcileNow {
     /// `done`, `skipped` (a worker was already reconciling this router) or `failed`.
     pub outcome: String,

@@ -161,6 +161,7 @@ impl std::fmt::Display for ErrorCode {
 /// The error body of every non-2xx answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ErrorEnvelope {
     /// Stable machine-readable code; clients switch on this, never on `message`.
     pub code: ErrorCode,

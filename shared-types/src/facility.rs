@@ -12,6 +12,7 @@ use crate::formats::Timestamp;
 /// The settings gerbang runs with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FacilitySettings {
     /// Shown in the portal's header, 1–80 characters.
     #[validate(length(min = 1, max = 80), custom(function = "one_line"))]
@@ -172,6 +173,7 @@ fn garden_hosts(hosts: &[String]) -> Result<(), ValidationError> {
 /// The settings with where each value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FacilitySettingsView {
     /// What gerbang runs with now.
     pub values: FacilitySettings,
@@ -192,6 +194,7 @@ pub struct FacilitySettingsView {
 /// from then on (a later change of the configuration file applies to it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FacilitySettingsChange {
     #[validate(nested)]
     pub values: FacilitySettings,

@@ -17,6 +17,7 @@ pub enum CheckStatus {
 /// The result of checking one dependency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DependencyCheck {
     /// Dependency name: `postgres` or `redis`.
     pub name: String,
@@ -29,6 +30,7 @@ pub struct DependencyCheck {
 /// Whether the service can serve requests right now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Readiness {
     /// `ok` when every dependency is up, otherwise `down`.
     pub status: CheckStatus,

@@ -12,6 +12,7 @@ use crate::{
 /// Ask for a WhatsApp login code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct OtpRequest {
     /// The phone number as typed: `08…`, `62…` or `+62…` (Indonesian mobile numbers only).
     #[validate(length(max = 32))]
@@ -27,6 +28,7 @@ pub struct OtpRequest {
 /// registered, so the endpoint cannot be used to discover residents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct OtpRequested {
     /// Seconds before another code may be requested for this number.
     pub resend_after_seconds: u32,
@@ -37,6 +39,7 @@ pub struct OtpRequested {
 /// The API never trusts it alone: the MAC is confirmed with the router.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotspotClient {
     /// The device's address on the hotspot network.
     #[validate(length(max = 45))]
@@ -67,6 +70,7 @@ pub struct HotspotClient {
 /// Log in with the WhatsApp code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct OtpVerify {
     /// The same number the code was requested for.
     pub phone: String,
@@ -94,6 +98,7 @@ pub enum LoginMode {
 /// The fields the portal posts to the router's login page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotspotFields {
     /// The hotspot account (the local phone number, `08…`).
     pub username: String,
@@ -111,6 +116,7 @@ pub struct HotspotFields {
 /// replaces that login (docs/architecture.md, "Binding a device").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotspotLoginHandoff {
     /// The router's login URL.
     pub action: String,
@@ -121,6 +127,7 @@ pub struct HotspotLoginHandoff {
 /// A successful login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LoginResult {
     /// The person who logged in.
     pub user: UserView,
@@ -139,6 +146,7 @@ pub struct LoginResult {
 /// Exchange a one-time link for a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SessionConsume {
     /// The token from the link's fragment (`/buka#token=…`).
     #[validate(length(min = 16, max = 128))]
@@ -149,6 +157,7 @@ pub struct SessionConsume {
 /// Staff and admin password login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PasswordLogin {
     /// Login name (case-insensitive).
     #[validate(length(min = 1, max = 32))]
@@ -170,6 +179,7 @@ pub struct PasswordLogin {
 /// Ask for a WhatsApp unlock code for a locked dashboard username.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UnlockRequest {
     /// The locked login name.
     #[validate(length(min = 1, max = 32))]

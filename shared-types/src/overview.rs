@@ -11,6 +11,7 @@ use crate::{
 /// One router at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterGlance {
     pub router_id: Id,
     pub name: String,
@@ -31,6 +32,7 @@ pub struct RouterGlance {
 /// How many people have one access status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StatusCount {
     pub status: AccessStatus,
     pub count: i64,
@@ -39,6 +41,7 @@ pub struct StatusCount {
 /// An amount on one day of the facility's calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DayAmount {
     /// `YYYY-MM-DD`, facility time zone.
     pub day: Day,
@@ -49,6 +52,7 @@ pub struct DayAmount {
 /// Sums over today, the last 7 and the last 30 days (today included).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PeriodTotals {
     pub today: i64,
     pub days_7: i64,
@@ -70,6 +74,7 @@ impl PeriodTotals {
 /// WhatsApp messages gerbang sent today against the daily budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct WhatsAppToday {
     /// Messages Fonnte accepted today (codes, admin notices), facility time zone.
     pub sent: i64,
@@ -82,6 +87,7 @@ pub struct WhatsAppToday {
 /// `GET /admin/overview`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Overview {
     /// Enabled routers by name.
     pub routers: Vec<RouterGlance>,
@@ -107,6 +113,7 @@ pub struct Overview {
 /// One past cycle of a router (the routers screen's chart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RecentCycle {
     pub at: Timestamp,
     pub ok: bool,
@@ -121,6 +128,7 @@ pub struct RecentCycle {
 /// `GET /admin/routers/{id}/cycles`: the last cycles, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterCycles {
     pub router_id: Id,
     pub cycles: Vec<RecentCycle>,

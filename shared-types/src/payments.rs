@@ -74,6 +74,7 @@ pub fn format_rupiah(amount: i64) -> String {
 /// A quota package as residents see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PackageView {
     /// The package's id.
     pub id: Id,
@@ -114,6 +115,7 @@ fn profile_name(p: &str) -> Result<(), ValidationError> {
 /// Create or replace a package (admin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PackageInput {
     /// Shown to residents and sent to Midtrans as the item name (max 50).
     #[validate(length(min = 1, max = 50))]
@@ -170,6 +172,7 @@ fn yes() -> bool {
 /// What happened to a package on delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PackageRemoved {
     /// The package's id.
     pub id: Id,
@@ -180,6 +183,7 @@ pub struct PackageRemoved {
 /// Buy a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewPurchase {
     /// Id of an active package.
     #[validate(length(min = 1, max = 64))]
@@ -190,6 +194,7 @@ pub struct NewPurchase {
 /// A payment to make: send the person to `redirect_url` (Midtrans' page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PurchaseCreated {
     /// Our order id at Midtrans.
     pub order_id: String,
@@ -204,6 +209,7 @@ pub struct PurchaseCreated {
 /// One purchase as its buyer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PurchaseView {
     /// Our order id at Midtrans.
     pub order_id: String,
@@ -240,6 +246,7 @@ pub struct PurchaseView {
 /// One purchase in the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TransactionView {
     /// The purchase.
     #[serde(flatten)]
@@ -262,6 +269,7 @@ pub struct TransactionView {
 /// Sums over every transaction matching the filters (not just this page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TransactionTotals {
     /// Transactions matching the filters.
     pub count: i64,
@@ -284,6 +292,7 @@ pub struct TransactionTotals {
 /// A page of transactions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TransactionList {
     /// One page, newest first.
     pub items: Vec<TransactionView>,
@@ -298,6 +307,7 @@ pub struct TransactionList {
 /// Our answer to a Midtrans notification (2xx: Midtrans stops retrying).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NotificationAck {
     /// `credited`, `unchanged`, `failed`, `expired`, `cancelled`, `unknown_order`.
     pub outcome: String,
@@ -306,6 +316,7 @@ pub struct NotificationAck {
 /// One notification or status check as received.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PaymentEventView {
     /// `notification` or `status_check`.
     pub source: String,
@@ -324,6 +335,7 @@ pub struct PaymentEventView {
 /// What a paid purchase added to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CreditView {
     /// Bytes credited.
     pub quota_bytes: i64,
@@ -342,6 +354,7 @@ pub struct CreditView {
 /// One transaction with everything that happened to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TransactionDetail {
     /// The transaction.
     pub transaction: TransactionView,

@@ -7,6 +7,7 @@ use crate::formats::Day;
 /// Public settings of the portal (`GET /portal`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PortalConfig {
     /// The facility's name, shown in the header (e.g. "Lapas Kelas IIA Contoh").
     pub facility_name: String,
@@ -30,6 +31,7 @@ pub struct PortalConfig {
 /// One day of usage (facility time zone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UsageDay {
     /// `YYYY-MM-DD`.
     pub day: Day,
@@ -40,6 +42,7 @@ pub struct UsageDay {
 /// Daily usage for the last `days` days, oldest first, days without traffic as 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UsageHistory {
     /// One entry per day, oldest first.
     pub days: Vec<UsageDay>,
@@ -52,6 +55,7 @@ pub struct UsageHistory {
 /// A fresh one-time link that opens this session in the phone's main browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct BrowserLink {
     /// The one-time link (`…/buka#token=…`).
     pub url: String,

@@ -20,6 +20,7 @@ pub enum RegisterRole {
 /// Self-registration; an admin approves it before the number can log in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RegisterRequest {
     /// Full name, 2–100 characters.
     #[validate(length(min = 2, max = 100))]
@@ -54,6 +55,7 @@ pub struct RegisterRequest {
 /// A registration waiting for an admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Registration {
     /// The account's id.
     pub id: Id,
@@ -78,6 +80,7 @@ pub struct Registration {
 /// Reject a registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RejectRegistration {
     /// Shown to nobody but admins; 1–300 characters.
     #[validate(length(min = 1, max = 300))]
@@ -88,6 +91,7 @@ pub struct RejectRegistration {
 /// A registration was received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Registered {
     /// `pending` until an admin approves it.
     pub status: String,

@@ -14,6 +14,7 @@ use crate::{
 /// to add one; absent when editing, the stored password stays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterInput {
     /// Unique, 1–64 characters, e.g. "Blok A".
     #[validate(length(min = 1, max = 64))]
@@ -112,6 +113,7 @@ fn router_name(s: &str) -> Result<(), ValidationError> {
 /// A router as admins read it (never its password).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterView {
     pub id: Id,
     pub name: String,
@@ -155,6 +157,7 @@ pub enum ConnectionProblem {
 /// What the connection test found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ConnectionTest {
     /// Logged in and read the router.
     pub ok: bool,
@@ -178,6 +181,7 @@ pub struct ConnectionTest {
 /// A saved router and the connection test it passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterSaved {
     pub router: RouterView,
     pub test: ConnectionTest,
@@ -186,6 +190,7 @@ pub struct RouterSaved {
 /// One item of a live router's setup check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SetupCheck {
     /// What was checked, e.g. "user profile gerbang-fup".
     pub item: String,
@@ -199,6 +204,7 @@ pub struct SetupCheck {
 /// A router's setup: the provisioning script and what the live router lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RouterSetup {
     /// The RouterOS script to paste in the router's terminal (safe to run twice).
     pub script: String,

@@ -17,6 +17,7 @@ use crate::{
 /// Everything about one person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserDetail {
     /// Profile, status and quota numbers (as in the list).
     pub user: UserRow,
@@ -53,6 +54,7 @@ pub struct UserDetail {
 /// Live sessions as one router read showed them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LiveSessions {
     /// The sessions (empty when the router could not be read).
     pub sessions: Vec<LiveSession>,
@@ -65,6 +67,7 @@ pub struct LiveSessions {
 /// One live hotspot session (or a bypassed device) on a router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LiveSession {
     /// The router's id of the session (`*1A`); pass it to kick the session.
     pub session_id: String,
@@ -91,6 +94,7 @@ pub struct LiveSession {
 /// Everyone online on one router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct OnlineRouter {
     pub router_id: Id,
     pub router_name: String,
@@ -100,6 +104,7 @@ pub struct OnlineRouter {
 /// Everyone online, router by router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct OnlineNow {
     pub routers: Vec<OnlineRouter>,
     /// Seconds a router read is shared; refresh no faster than this.
@@ -109,6 +114,7 @@ pub struct OnlineNow {
 /// One row of the credit ledger: a paid purchase or an admin's adjustment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LedgerEntry {
     /// `purchase` or `adjustment`.
     pub source: String,

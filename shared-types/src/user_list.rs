@@ -26,6 +26,7 @@ pub enum UserSort {
 /// One person in the admin's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserRow {
     pub id: Id,
     pub name: String,
@@ -53,6 +54,7 @@ pub struct UserRow {
 /// A page of people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserPage {
     pub items: Vec<UserRow>,
     /// How many people match the search and filters in all.

@@ -82,6 +82,7 @@ impl Approval {
 /// The logged-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserView {
     /// The account's id.
     pub id: Id,
@@ -104,6 +105,7 @@ pub struct UserView {
 /// Access status with the numbers behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StatusView {
     /// Access status (the one status rule).
     pub status: crate::access::AccessStatus,
@@ -126,6 +128,7 @@ pub struct StatusView {
 /// A user's access after an admin changed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserAccess {
     /// The account's id.
     pub id: Id,
@@ -142,6 +145,7 @@ pub struct UserAccess {
 /// Block a user: the reason is shown to the user on the portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct BlockUser {
     /// 1–300 characters, e.g. "Pelanggaran tata tertib — hubungi petugas blok".
     #[validate(length(min = 1, max = 300))]
@@ -152,6 +156,7 @@ pub struct BlockUser {
 /// A resource that was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Deleted {
     /// The id of what was deleted.
     pub id: Id,

@@ -5,7 +5,10 @@
 //!   and an `Origin`/`Sec-Fetch-Site` that is this site.
 
 use poem::{http::Method, IntoResponse, Request, RequestBody, Response};
-use poem_openapi::{registry::MetaResponses, ApiResponse};
+use poem_openapi::{
+    registry::{MetaResponses, MetaSecurityScheme, Registry},
+    ApiResponse,
+};
 use shared_types::ErrorCode;
 
 use crate::{
@@ -153,78 +156,171 @@ pub fn check_csrf(req: &Request, s: &SessionSettings) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The contract's name for the session cookie (`gerbang_at`).
+pub const SESSION_SCHEME: &str = "session";
+/// The contract's name for the CSRF header rule.
+pub const CSRF_SCHEME: &str = "csrf";
+
+/// The two security schemes of the contract. poem-openapi lists each
+/// scheme of an operation as an alternative; `routes::spec_json` joins them
+/// into one requirement (session **and** CSRF header for a change).
+fn register_schemes(registry: &mut Registry) {
+    registry.create_security_scheme(
+        SESSION_SCHEME,
+        MetaSecurityScheme {
+            ty: "apiKey",
+            description: Some(
+                "The access token cookie `gerbang_at` (HttpOnly, Path=/api), set by a login \
+                 and renewed by `POST /auth/refresh` with the refresh cookie `gerbang_rt`. \
+                 Missing or expired: 401 `unauthorized`; the wrong role: 403 `forbidden`.",
+            ),
+            name: Some(ACCESS_COOKIE),
+            key_in: Some("cookie"),
+            scheme: None,
+            bearer_format: None,
+            flows: None,
+            openid_connect_url: None,
+        },
+    );
+    registry.create_security_scheme(
+        CSRF_SCHEME,
+        MetaSecurityScheme {
+            ty: "apiKey",
+            description: Some(
+                "Every change made with the session cookies, and every login, refresh and \
+                 logout, sends `X-Requested-With: fetch`; a browser's `Origin` or \
+                 `Sec-Fetch-Site` must be this site. Otherwise 403 `csrf_failed`.",
+            ),
+            name: Some("X-Requested-With"),
+            key_in: Some("header"),
+            scheme: None,
+            bearer_format: None,
+            flows: None,
+            openid_connect_url: None,
+        },
+    );
+}
+
+/// Implements poem-openapi's extractor for a session type, so the contract
+/// names its security scheme; `$extract` reads the request.
+macro_rules! security_extractor {
+    ($ty:ty, [$($scheme:expr),+], |$req:ident| $extract:block) => {
+        security_extractor!($ty, [$($scheme),+], false, |$req| $extract);
+    };
+    ($ty:ty, [$($scheme:expr),+], $optional:expr, |$req:ident| $extract:block) => {
+        impl<'a> poem_openapi::ApiExtractor<'a> for $ty {
+            const TYPES: &'static [poem_openapi::ApiExtractorType] =
+                &[poem_openapi::ApiExtractorType::SecurityScheme];
+            type ParamType = ();
+            type ParamRawType = ();
+
+            fn register(registry: &mut Registry) {
+                register_schemes(registry);
+            }
+
+            fn security_schemes() -> Vec<&'static str> {
+                vec![$($scheme),+]
+            }
+
+            fn has_security_fallback() -> bool {
+                $optional
+            }
+
+            async fn from_request(
+                $req: &'a Request,
+                _body: &mut RequestBody,
+                _opts: poem_openapi::ExtractParamOptions<()>,
+            ) -> poem::Result<Self> {
+                $extract
+            }
+        }
+    };
+}
+
 /// Requires the CSRF header and same-site origin (for endpoints that set or
 /// use cookies without an access token: login, refresh, logout).
 pub struct Csrf;
 
-impl<'a> poem::FromRequest<'a> for Csrf {
-    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let st = state(req)?;
-        check_csrf(req, &st.settings.session)?;
-        Ok(Csrf)
-    }
-}
+security_extractor!(Csrf, [CSRF_SCHEME], |req| {
+    let st = state(req)?;
+    check_csrf(req, &st.settings.session)?;
+    Ok(Csrf)
+});
 
 fn unauthorized() -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, "sign in first")
 }
 
-impl<'a> poem::FromRequest<'a> for Auth {
-    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let st = state(req)?;
-        let token = read_cookie(req, ACCESS_COOKIE).ok_or_else(unauthorized)?;
-        if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-            check_csrf(req, &st.settings.session)?;
-        }
-        let db = st.db.get().await.map_err(ApiError::from)?;
-        let found = sessions::authenticate(&db, &token_hash(token))
-            .await
-            .map_err(ApiError::from)?;
-        Ok(found.map(Auth::from).ok_or_else(unauthorized)?)
+/// The signed-in account behind the access cookie (CSRF rules on changes).
+async fn authenticate(req: &Request) -> Result<Auth, ApiError> {
+    let st = state(req)?;
+    let token = read_cookie(req, ACCESS_COOKIE).ok_or_else(unauthorized)?;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        check_csrf(req, &st.settings.session)?;
+    }
+    let db = st.db.get().await.map_err(ApiError::from)?;
+    let found = sessions::authenticate(&db, &token_hash(token))
+        .await
+        .map_err(ApiError::from)?;
+    found.map(Auth::from).ok_or_else(unauthorized)
+}
+
+/// The signed-in account when its role passes `allowed`, else 403 `why`.
+async fn authenticate_as(
+    req: &Request,
+    allowed: impl Fn(shared_types::Role) -> bool,
+    why: &str,
+) -> Result<Auth, ApiError> {
+    let auth = authenticate(req).await?;
+    if allowed(auth.role) {
+        Ok(auth)
+    } else {
+        Err(ApiError::new(ErrorCode::Forbidden, why))
     }
 }
+
+security_extractor!(Auth, [SESSION_SCHEME], |req| {
+    Ok(authenticate(req).await?)
+});
+
+/// The signed-in account if there is one (a missing or ended session is
+/// `None`, never an error): operations open to everyone that say more to
+/// a signed-in person.
+pub struct MaybeAuth(pub Option<Auth>);
+
+security_extractor!(MaybeAuth, [SESSION_SCHEME], true, |req| {
+    Ok(MaybeAuth(authenticate(req).await.ok()))
+});
 
 /// An admin or super admin.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminAuth(pub Auth);
 
-impl<'a> poem::FromRequest<'a> for AdminAuth {
-    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let auth = Auth::from_request(req, body).await?;
-        if !auth.role.is_admin() {
-            return Err(ApiError::new(ErrorCode::Forbidden, "admins only").into());
-        }
-        Ok(AdminAuth(auth))
-    }
-}
+security_extractor!(AdminAuth, [SESSION_SCHEME], |req| {
+    Ok(AdminAuth(
+        authenticate_as(req, |r| r.is_admin(), "admins only").await?,
+    ))
+});
 
 /// A staff member (their own page), refused before the body is read.
 #[derive(Debug, Clone, Copy)]
 pub struct StaffAuth(pub Auth);
 
-impl<'a> poem::FromRequest<'a> for StaffAuth {
-    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let auth = Auth::from_request(req, body).await?;
-        if auth.role != shared_types::Role::Staff {
-            return Err(ApiError::new(ErrorCode::Forbidden, "staff only").into());
-        }
-        Ok(StaffAuth(auth))
-    }
-}
+security_extractor!(StaffAuth, [SESSION_SCHEME], |req| {
+    let staff = |r| r == shared_types::Role::Staff;
+    Ok(StaffAuth(authenticate_as(req, staff, "staff only").await?))
+});
 
 /// A super admin (routers and settings), refused before the body is read.
 #[derive(Debug, Clone, Copy)]
 pub struct SuperAdminAuth(pub Auth);
 
-impl<'a> poem::FromRequest<'a> for SuperAdminAuth {
-    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let auth = Auth::from_request(req, body).await?;
-        if auth.role != shared_types::Role::SuperAdmin {
-            return Err(ApiError::new(ErrorCode::Forbidden, "super admins only").into());
-        }
-        Ok(SuperAdminAuth(auth))
-    }
-}
+security_extractor!(SuperAdminAuth, [SESSION_SCHEME], |req| {
+    let sup = |r| r == shared_types::Role::SuperAdmin;
+    Ok(SuperAdminAuth(
+        authenticate_as(req, sup, "super admins only").await?,
+    ))
+});
 
 /// The `User-Agent`, truncated for storage.
 pub struct UserAgent(pub Option<String>);

@@ -4,7 +4,10 @@ use shared_types::{CaptiveInfo, PortalConfig};
 
 use super::ApiTags;
 use crate::{
-    error::ApiResult, http::client_ip::ClientIp, identity::Auth, services::captive, state::AppState,
+    error::ApiResult,
+    http::{auth::MaybeAuth, client_ip::ClientIp},
+    services::captive,
+    state::AppState,
 };
 
 pub struct CaptiveApi;
@@ -25,10 +28,10 @@ impl CaptiveApi {
     async fn captive(
         &self,
         state: Data<&AppState>,
-        auth: Option<Auth>,
+        auth: MaybeAuth,
         client: ClientIp,
     ) -> ApiResult<CaptiveResponse> {
-        let info = captive::info(&state, auth.as_ref(), client.0).await?;
+        let info = captive::info(&state, auth.0.as_ref(), client.0).await?;
         Ok(CaptiveResponse::Ok(Json(info), "private, no-store".into()))
     }
 

@@ -40,7 +40,11 @@ impl MeApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-        #[oai(default = "default_days")] days: Query<u32>,
+        #[oai(
+            default = "default_days",
+            validator(minimum(value = "1"), maximum(value = "90"))
+        )]
+        days: Query<u32>,
     ) -> ApiResult<Json<UsageHistory>> {
         Ok(Json(me::my_usage(&state, &auth, days.0).await?))
     }

@@ -125,7 +125,47 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
 /// The OpenAPI document exactly as `gerbang openapi` prints it and as
 /// `openapi.json` at the repository root holds it.
 pub fn spec_json() -> String {
-    let mut spec = api_service().spec();
-    spec.push('\n');
-    spec
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&api_service().spec()).expect("poem-openapi writes JSON");
+    join_security(&mut spec);
+    let mut out = serde_json::to_string_pretty(&spec).expect("a JSON value serializes");
+    out.push('\n');
+    out
+}
+
+/// poem-openapi lists the security schemes of an operation's extractors as
+/// alternatives (one requirement each). gerbang's are cumulative: this
+/// joins them into one requirement, and a change (anything but GET) made
+/// with the session cookie needs the CSRF header as well
+/// (`http::auth::check_csrf`).
+fn join_security(spec: &mut serde_json::Value) {
+    use crate::http::auth::{CSRF_SCHEME, SESSION_SCHEME};
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+        for (method, op) in item.iter_mut() {
+            let Some(security) = op.get_mut("security") else {
+                continue;
+            };
+            let mut joined = serde_json::Map::new();
+            // `{}`: the session is optional (the operation is open to everyone).
+            let mut optional = false;
+            for requirement in security.as_array().into_iter().flatten() {
+                let requirement = requirement.as_object();
+                optional |= requirement.is_some_and(|r| r.is_empty());
+                for (k, v) in requirement.into_iter().flatten() {
+                    joined.insert(k.clone(), v.clone());
+                }
+            }
+            if method != "get" && joined.contains_key(SESSION_SCHEME) {
+                joined.insert(CSRF_SCHEME.to_owned(), serde_json::json!([]));
+            }
+            *security = if optional {
+                serde_json::json!([joined, {}])
+            } else {
+                serde_json::json!([joined])
+            };
+        }
+    }
 }

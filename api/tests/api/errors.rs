@@ -129,8 +129,19 @@ async fn spec_and_docs_are_served() {
     let app = spawn_app().await;
     let resp = app.get("/api/openapi.json").await;
     assert_eq!(resp.status(), 200);
-    let spec: serde_json::Value = resp.json().await.unwrap();
+    // Served exactly as the checked-in contract (security requirements joined).
+    let text = resp.text().await.unwrap();
+    assert_eq!(text, api::routes::spec_json());
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(spec["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        spec["paths"]["/admin/staff"]["post"]["security"],
+        serde_json::json!([{"session": [], "csrf": []}])
+    );
+    assert_eq!(
+        spec["paths"]["/admin/staff"]["get"]["security"],
+        serde_json::json!([{"session": []}])
+    );
     assert!(spec["paths"]["/client-errors"]["post"].is_object());
     let docs = app.get("/api/docs/").await;
     assert_eq!(docs.status(), 200);

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     db::audit::Filter,
     error::{ApiError, ApiResult},
-    http::{auth::AdminAuth, valid},
+    http::auth::AdminAuth,
     routes::{admin::transactions::day_in_range, ApiTags},
     services::{live, user_detail},
     state::AppState,
@@ -65,34 +65,19 @@ impl AdminActivityApi {
         /// Entries about this person.
         user_id: Query<Option<Uuid>>,
         /// `user.block`, or `user` for every `user.…` action.
+        #[oai(validator(max_length = 64, pattern = r"^[a-z._]*$"))]
         action: Query<Option<String>>,
         /// First day, `YYYY-MM-DD`.
         from: Query<Option<time::Date>>,
         /// Last day, `YYYY-MM-DD`.
         to: Query<Option<time::Date>>,
         /// 1 … 200, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<i64>>,
         /// The `next` of the previous page.
         after: Query<Option<Uuid>>,
     ) -> ApiResult<Json<AuditPage>> {
         let limit = limit.0.unwrap_or(50);
-        if !(1..=200).contains(&limit) {
-            return Err(
-                ApiError::new(ErrorCode::InvalidParameter, "limit must be 1..=200")
-                    .with_detail("parameter", "limit"),
-            );
-        }
-        valid::query_text("action", action.0.as_deref(), 64)?;
-        if action.0.as_deref().is_some_and(|a| {
-            !a.bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
-        }) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                "`action` is lower-case words joined by dots",
-            )
-            .with_detail("parameter", "action"));
-        }
         let filter = Filter {
             actor_id: actor_id.0,
             user_id: user_id.0,

@@ -91,17 +91,12 @@ impl AdminTransactionsApi {
         user_id: Query<Option<Uuid>>,
         package_id: Query<Option<Uuid>>,
         /// 1 … 200, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<i64>>,
-        offset: Query<Option<i64>>,
+        #[oai(validator(minimum(value = "0")))] offset: Query<Option<i64>>,
     ) -> ApiResult<Json<TransactionList>> {
         let limit = limit.0.unwrap_or(50);
         let offset = offset.0.unwrap_or(0);
-        if !(1..=200).contains(&limit) || offset < 0 {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                "limit must be 1..=200 and offset not negative",
-            ));
-        }
         let filter = filter(status.0, from.0, to.0, user_id.0, package_id.0)?;
         Ok(Json(
             payments::transactions(&state, &filter, limit, offset).await?,

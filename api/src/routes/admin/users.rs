@@ -6,14 +6,12 @@ use poem_openapi::{
     payload::Json,
     OpenApi,
 };
-use shared_types::{
-    AccessStatus, Approval, BlockUser, ErrorCode, Role, UserAccess, UserPage, UserSort,
-};
+use shared_types::{AccessStatus, Approval, BlockUser, Role, UserAccess, UserPage, UserSort};
 use uuid::Uuid;
 
 use crate::{
     db::user_search::UserQuery,
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     http::{
         auth::AdminAuth,
         client_ip::ClientIp,
@@ -47,39 +45,29 @@ impl AdminUsersApi {
         state: Data<&AppState>,
         _admin: AdminAuth,
         /// Search text (at most 64 characters).
+        #[oai(validator(max_length = 64))]
         q: Query<Option<String>>,
         role: Query<Option<Role>>,
         /// Access right now, by the one status rule.
         status: Query<Option<AccessStatus>>,
         approval: Query<Option<Approval>>,
         router_id: Query<Option<Uuid>>,
-        blok: Query<Option<String>>,
-        kamar: Query<Option<String>>,
-        tamping_type: Query<Option<String>>,
+        #[oai(validator(max_length = 64))] blok: Query<Option<String>>,
+        #[oai(validator(max_length = 64))] kamar: Query<Option<String>>,
+        #[oai(validator(max_length = 64))] tamping_type: Query<Option<String>>,
         /// `true`: only people with a live session now (read from the
         /// routers, shared for a few seconds); `false`: only those without.
         online: Query<Option<bool>>,
         /// `name` (default), `newest`, `most_used`.
         sort: Query<Option<UserSort>>,
         /// 1 … 100, default 25.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<i64>>,
         /// The `next` of the previous page.
+        #[oai(validator(max_length = 512))]
         after: Query<Option<String>>,
     ) -> ApiResult<Json<UserPage>> {
         let limit = limit.0.unwrap_or(25);
-        if after.0.as_deref().is_some_and(|a| a.len() > 512) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                "`after` is not a cursor from this list",
-            )
-            .with_detail("parameter", "after"));
-        }
-        if !(1..=100).contains(&limit) {
-            return Err(
-                ApiError::new(ErrorCode::InvalidParameter, "limit must be 1..=100")
-                    .with_detail("parameter", "limit"),
-            );
-        }
         for (name, text) in [
             ("q", &q.0),
             ("blok", &blok.0),
