@@ -274,7 +274,7 @@ stop_contract_stack() {
 typescript_client_check() (
   command -v npm >/dev/null || die "npm (Node.js 20+) is needed for the TypeScript client check"
   local dir="$ROOT/clients/typescript"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/typescript"
+  (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/typescript"
   (cd "$dir" && npm run --silent generate >/dev/null 2>&1) || die "openapi-typescript failed"
   # Any difference from the commit, an untracked or a deleted file included.
   if [ -n "$(git -C "$ROOT" status --porcelain -- clients/typescript/src/schema.d.ts)" ]; then
