@@ -242,7 +242,9 @@ start_contract_stack() {
   wait_http "$CONTRACT_SANDBOX_URL/_sandbox" 30 || { cat "$log_dir/sandbox.log" >&2; return 1; }
   export GERBANG__DATABASE__URL="$base/$CONTRACT_DB"
   export GERBANG__REDIS__URL="$GERBANG_TEST_REDIS_URL"
-  export GERBANG__REDIS__KEY_PREFIX="contract:"
+  # Its own Redis keys each time: a run's OTP cooldowns and rate limits
+  # (they outlive the database) must not meet the next stack's.
+  export GERBANG__REDIS__KEY_PREFIX="contract-$(date +%s%N):"
   export GERBANG__HTTP__BIND="127.0.0.1:$api_port"
   export GERBANG__HTTP__PUBLIC_URL="http://127.0.0.1:$api_port"
   export GERBANG__SESSION__COOKIE_SECURE=false

@@ -21,6 +21,7 @@ pub mod overview;
 pub mod payments;
 pub mod phone;
 pub mod portal;
+pub mod quota_requests;
 pub mod registration;
 pub mod routers;
 pub mod staff;
@@ -52,6 +53,10 @@ pub use payments::{
     TransactionDetail, TransactionList, TransactionTotals, TransactionView,
 };
 pub use portal::{BrowserLink, PortalConfig, UsageDay, UsageHistory};
+pub use quota_requests::{
+    NewQuotaRequest, QuotaApproval, QuotaRejection, QuotaRequestStatus, QuotaRequestView,
+    MAX_PENDING_PER_OFFICER, MAX_REQUEST_BYTES,
+};
 pub use registration::*;
 pub use routers::{
     ConnectionProblem, ConnectionTest, RouterInput, RouterSaved, RouterSetup, RouterView,

@@ -20,6 +20,7 @@ pub mod seg {
     pub const ADMIN_PACKAGES: &str = "paket";
     pub const ADMIN_TRANSACTIONS: &str = "transaksi";
     pub const ADMIN_SETTINGS: &str = "pengaturan";
+    pub const ADMIN_REQUESTS: &str = "permintaan";
 }
 
 /// A page of the SPA.
@@ -63,6 +64,8 @@ pub enum Page {
     AdminTransactions,
     /// `/admin/pengaturan`: facility settings (super admins).
     AdminSettings,
+    /// `/admin/permintaan`: officers' quota requests.
+    AdminRequests,
 }
 
 impl Page {
@@ -88,6 +91,7 @@ impl Page {
             Page::AdminPackages => format!("/{}/{}", seg::ADMIN, seg::ADMIN_PACKAGES),
             Page::AdminTransactions => format!("/{}/{}", seg::ADMIN, seg::ADMIN_TRANSACTIONS),
             Page::AdminSettings => format!("/{}/{}", seg::ADMIN, seg::ADMIN_SETTINGS),
+            Page::AdminRequests => format!("/{}/{}", seg::ADMIN, seg::ADMIN_REQUESTS),
         }
     }
 

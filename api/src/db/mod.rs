@@ -12,6 +12,7 @@ pub mod overview;
 pub mod packages;
 pub mod payments;
 pub mod payments_export;
+pub mod quota_requests;
 pub mod routers;
 pub mod sessions;
 pub mod staff;

@@ -430,3 +430,37 @@ impl From<crate::services::staff::StaffError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::quota_requests::QuotaRequestError> for ApiError {
+    fn from(e: crate::services::quota_requests::QuotaRequestError) -> Self {
+        use crate::services::quota_requests::QuotaRequestError as E;
+        match e {
+            E::NotFound => ApiError::new(ErrorCode::NotFound, "no request with this id"),
+            E::OfficersOnly => ApiError::new(
+                ErrorCode::Forbidden,
+                "only officers (komandan) ask for quota",
+            ),
+            E::TooManyPending => ApiError::new(
+                ErrorCode::Conflict,
+                "too many requests are waiting for an answer",
+            )
+            .with_detail("reason", "pending_limit")
+            .with_detail("limit", shared_types::MAX_PENDING_PER_OFFICER),
+            E::AlreadyDecided(status) => {
+                ApiError::new(ErrorCode::Conflict, "this request was already decided")
+                    .with_detail("reason", "already_decided")
+                    .with_detail("status", serde_json::to_value(status).unwrap_or_default())
+            }
+            E::BytesForUnlimited => ApiError::new(
+                ErrorCode::ValidationFailed,
+                "an unlimited request grants days, not bytes",
+            )
+            .with_detail(
+                "fields",
+                serde_json::json!({ "quota_bytes": ["unlimited_has_no_quota"] }),
+            ),
+            E::Grant(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}

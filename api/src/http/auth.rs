@@ -311,6 +311,17 @@ security_extractor!(StaffAuth, [SESSION_SCHEME], |req| {
     Ok(StaffAuth(authenticate_as(req, staff, "staff only").await?))
 });
 
+/// An officer (*komandan*: quota requests), refused before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct OfficerAuth(pub Auth);
+
+security_extractor!(OfficerAuth, [SESSION_SCHEME], |req| {
+    let officer = |r| r == shared_types::Role::Komandan;
+    Ok(OfficerAuth(
+        authenticate_as(req, officer, "officers (komandan) only").await?,
+    ))
+});
+
 /// A super admin (routers and settings), refused before the body is read.
 #[derive(Debug, Clone, Copy)]
 pub struct SuperAdminAuth(pub Auth);

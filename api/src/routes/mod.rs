@@ -13,6 +13,7 @@ pub mod me;
 pub mod midtrans;
 pub mod packages;
 pub mod purchases;
+pub mod quota_requests;
 pub mod staff;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -62,6 +63,8 @@ pub enum ApiTags {
     AdminSettings,
     /// Staff and teachers: accounts, password login, their own hotspot account.
     Staff,
+    /// Officers' (komandan) quota requests and the admins' decisions.
+    QuotaRequests,
 }
 
 /// Title of the published contract.
@@ -109,6 +112,10 @@ api_groups!(
         admin::staff::AdminStaffApi,
     ),
     (staff::StaffAuthApi, staff::StaffSelfApi),
+    (
+        quota_requests::QuotaRequestsApi,
+        quota_requests::AdminQuotaRequestsApi,
+    ),
 );
 
 /// The API, mounted at `/api/v1`. Holds no I/O: the spec can be generated

@@ -18,6 +18,7 @@ pub mod otp;
 pub mod overview;
 pub mod payments;
 pub mod provision;
+pub mod quota_requests;
 pub mod reconcile;
 pub mod registration;
 pub mod router_account;

@@ -74,12 +74,37 @@ pub async fn adjust_quota(
             Err(UserAdminError::KeyReused)
         };
     }
+    credit(&tx, admin.user_id, &user, a, &request, "quota.adjust", ip).await?;
+    let user = db::users::by_id(&tx, id)
+        .await?
+        .ok_or(UserAdminError::NotFound)?;
+    tx.commit().await?;
+    Ok(Adjusted {
+        applied: true,
+        user: user_row(&user, OffsetDateTime::now_utc()),
+    })
+}
+
+/// Applies an adjustment to a locked person inside `tx`: the ledger row
+/// (its key unique), the new quota and validity, the audit entry `action`
+/// with before/after, and the change notification for the worker. An
+/// officer's approved request uses it too (`services::quota_requests`).
+pub(crate) async fn credit(
+    tx: &impl deadpool_postgres::GenericClient,
+    actor_id: Uuid,
+    user: &User,
+    a: &QuotaAdjustment,
+    request: &serde_json::Value,
+    action: &'static str,
+    ip: IpAddr,
+) -> Result<(), UserAdminError> {
+    let id = user.id;
     let now = OffsetDateTime::now_utc();
-    let after = adjusted(&user, a, now)?;
+    let after = adjusted(user, a, now)?;
     let adjustment = Adjustment {
         idempotency_key: &a.idempotency_key,
         user_id: id,
-        actor_id: admin.user_id,
+        actor_id,
         reason: a.reason.trim(),
         quota_bytes: a.add_bytes,
         validity_days: a.extend_days,
@@ -88,15 +113,15 @@ pub async fn adjust_quota(
         unlimited_changed: a.unlimited_days.is_some() || a.clear_unlimited,
         unlimited_until_before: user.unlimited_until,
         unlimited_until_after: after.unlimited_until,
-        request: &request,
+        request,
     };
-    match db::ledger::record_adjustment(&tx, &adjustment).await? {
+    match db::ledger::record_adjustment(tx, &adjustment).await? {
         Recorded::New => {}
         // Another person's request with this key committed first.
         Recorded::Repeat | Recorded::Reused => return Err(UserAdminError::KeyReused),
     }
-    db::users::apply_adjustment(&tx, id, &after).await?;
-    let entry = Entry::admin(admin.user_id, "quota.adjust")
+    db::users::apply_adjustment(tx, id, &after).await?;
+    let entry = Entry::admin(actor_id, action)
         .target("user", id)
         .ip(ip)
         .detail("reason", a.reason.trim())
@@ -117,16 +142,9 @@ pub async fn adjust_quota(
                 "unlimited_until": ts(after.unlimited_until),
             }),
         );
-    db::audit::record(&tx, &entry).await?;
-    db::users::notify_changed(&tx, id).await?;
-    let user = db::users::by_id(&tx, id)
-        .await?
-        .ok_or(UserAdminError::NotFound)?;
-    tx.commit().await?;
-    Ok(Adjusted {
-        applied: true,
-        user: user_row(&user, OffsetDateTime::now_utc()),
-    })
+    db::audit::record(tx, &entry).await?;
+    db::users::notify_changed(tx, id).await?;
+    Ok(())
 }
 
 /// The quota and validity an adjustment leads to, or why it cannot apply.

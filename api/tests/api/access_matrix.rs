@@ -24,6 +24,8 @@ enum Access {
     SuperAdmin,
     /// Staff only (their own page); anonymous 401, every other role 403.
     Staff,
+    /// Officers (komandan) only; anonymous 401, every other role 403.
+    Officer,
     /// Needs a refresh cookie rather than a session (tested in login::sessions).
     RefreshCookie,
 }
@@ -88,6 +90,11 @@ const EXPECTED: &[(&str, Access)] = &[
     ("update_settings", Access::SuperAdmin),
     ("list_staff", Access::Admin),
     ("create_staff", Access::Admin),
+    ("file_quota_request", Access::Officer),
+    ("my_quota_requests", Access::Officer),
+    ("list_quota_requests", Access::Admin),
+    ("approve_quota_request", Access::Admin),
+    ("reject_quota_request", Access::Admin),
     ("edit_staff", Access::Admin),
     // Admins too when the facility allows it (off by default).
     ("reveal_staff_password", Access::SuperAdmin),
@@ -263,6 +270,7 @@ async fn every_operation_answers_each_role_as_declared() {
                 Access::Session => true,
                 Access::SuperAdmin => *role == Role::SuperAdmin,
                 Access::Staff => *role == Role::Staff,
+                Access::Officer => *role == Role::Komandan,
                 _ => role.is_admin(),
             };
             if allowed {

@@ -6,11 +6,13 @@
 pub mod admin;
 pub mod me;
 pub mod portal;
+pub mod requests;
 pub mod staff;
 pub mod transport;
 
 pub use admin::*;
 pub use me::*;
 pub use portal::*;
+pub use requests::*;
 pub use staff::*;
 pub use transport::{on_session_ended, ApiError, BASE};

@@ -6,6 +6,7 @@ pub mod connect;
 pub mod day_bars;
 pub mod form;
 pub mod format;
+pub mod gb;
 pub mod handoff;
 pub mod header;
 pub mod login;

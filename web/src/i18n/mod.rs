@@ -9,6 +9,7 @@ pub mod facility;
 pub mod me;
 pub mod money;
 pub mod portal;
+pub mod requests;
 pub mod staff;
 
 use shared_types::ErrorCode;
@@ -233,6 +234,7 @@ mod tests {
             me::ALL,
             money::ALL,
             portal::ALL,
+            requests::ALL,
             staff::ALL,
         ];
         for (id, en) in tables.iter().flat_map(|t| t.iter()) {

@@ -31,6 +31,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
     let devices = LocalResource::new(api::my_devices);
     let status = account.status.clone();
     let name = account.user.name.clone();
+    let officer = account.user.role == shared_types::Role::Komandan;
     let navigate = use_navigate();
     let logout = move |_| {
         let navigate = navigate.clone();
@@ -51,6 +52,7 @@ pub fn Dashboard(account: Account) -> impl IntoView {
             </section>
             <BrowserLinkCard/>
             {status.status.allows_access().then(|| view! { <ConnectCard/> })}
+            {officer.then(|| view! { <crate::pages::requests::OfficerRequests/> })}
             <UsageCard/>
             <DevicesCard devices=devices/>
             <PurchasesCard/>

@@ -9,5 +9,6 @@ pub mod open_link;
 pub mod packages;
 pub mod payment;
 pub mod register;
+pub mod requests;
 pub mod staff;
 pub mod status;

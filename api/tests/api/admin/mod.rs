@@ -5,6 +5,7 @@ mod activity;
 mod finding;
 mod overview;
 mod person;
+mod quota_requests;
 mod ranks;
 mod routers;
 mod settings;

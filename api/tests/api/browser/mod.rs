@@ -20,6 +20,7 @@ const GIB: i64 = 1_073_741_824;
 
 mod admin;
 mod dashboard;
+mod requests;
 mod staff;
 
 fn repo_root() -> PathBuf {

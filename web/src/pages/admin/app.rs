@@ -11,7 +11,7 @@ use leptos_router::{
 use super::{
     audit::AdminAudit, online::AdminOnline, overview::AdminOverview, packages::AdminPackages,
     people::AdminPeople, person::AdminPerson, registrations::AdminRegistrations,
-    routers::AdminRouters, settings::AdminSettings, staff::AdminStaff,
+    requests::AdminRequests, routers::AdminRouters, settings::AdminSettings, staff::AdminStaff,
     transactions::AdminTransactions, AdminArea,
 };
 use crate::{components::header::Header, pages::not_found::NotFound, routes::seg, state::Ctx};
@@ -31,6 +31,7 @@ pub fn AdminApp() -> impl IntoView {
                         <Route path=StaticSegment(seg::ADMIN_TRANSACTIONS) view=AdminTransactions/>
                         <Route path=StaticSegment(seg::ADMIN_SETTINGS) view=AdminSettings/>
                         <Route path=StaticSegment(seg::ADMIN_STAFF) view=AdminStaff/>
+                        <Route path=StaticSegment(seg::ADMIN_REQUESTS) view=AdminRequests/>
                         <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
                         <Route path=(StaticSegment(seg::ADMIN_PEOPLE), ParamSegment("id")) view=AdminPerson/>
                         <Route path=StaticSegment(seg::ADMIN_ONLINE) view=AdminOnline/>

@@ -14,6 +14,7 @@ pub mod person;
 pub mod person_forms;
 pub mod person_lists;
 pub mod registrations;
+pub mod requests;
 pub mod router_form;
 pub mod routers;
 pub mod settings;
@@ -58,6 +59,7 @@ pub fn AdminArea() -> impl IntoView {
                 <nav class="row admin-tabs">
                     <a href=Page::Admin.path() id="nav-overview">{t!(lang, facility::OVERVIEW)}</a>
                     <a href=Page::AdminRegistrations.path() id="nav-registrations">{t!(lang, admin::REGISTRATIONS)}</a>
+                    <a href=Page::AdminRequests.path() id="nav-requests">{t!(lang, crate::i18n::requests::QUEUE)}</a>
                     <a href=Page::AdminPeople.path() id="nav-people">{t!(lang, admin::PEOPLE)}</a>
                     <a href=Page::AdminOnline.path() id="nav-online">{t!(lang, admin::ONLINE_NOW)}</a>
                     <a href=Page::AdminTransactions.path() id="nav-transactions">{t!(lang, money::TRANSACTIONS)}</a>

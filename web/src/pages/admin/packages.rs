@@ -4,7 +4,9 @@
 //! rules as the API and shows the message under the field.
 
 use leptos::{prelude::*, task::spawn_local};
-use shared_types::{access::GIB, PackageInput, PackageView};
+use shared_types::{PackageInput, PackageView};
+
+use crate::components::gb::{gb_bytes, gb_text};
 use validator::Validate;
 
 use super::words::problem_text;
@@ -150,25 +152,6 @@ fn input_of(p: &PackageView) -> PackageInput {
         active: p.active,
         sort_order: p.sort_order,
     }
-}
-
-/// "5" or "2,5" GB from bytes, and back (a comma or a dot as the decimal sign).
-fn gb_text(bytes: Option<i64>) -> String {
-    bytes
-        .map(|b| {
-            let tenths = (b * 10 + GIB / 2) / GIB;
-            if tenths % 10 == 0 {
-                (tenths / 10).to_string()
-            } else {
-                format!("{},{}", tenths / 10, tenths % 10)
-            }
-        })
-        .unwrap_or_default()
-}
-
-fn gb_bytes(text: &str) -> Option<i64> {
-    let v: f64 = text.trim().replace(',', ".").parse().ok()?;
-    (v.is_finite() && v > 0.0).then(|| (v * GIB as f64).round() as i64)
 }
 
 fn digits(text: &str) -> Option<i64> {
@@ -337,16 +320,5 @@ mod tests {
         let moved = renumbered(vec![p("a", 10), p("b", 20), p("c", 30)], 1, 2);
         let names: Vec<(&str, i32)> = moved.iter().map(|(p, o)| (p.name.as_str(), *o)).collect();
         assert_eq!(names, [("c", 20), ("b", 30)]);
-    }
-
-    #[test]
-    fn gigabytes_read_and_print_with_a_decimal_comma() {
-        assert_eq!(gb_bytes("5"), Some(5 * GIB));
-        assert_eq!(gb_bytes("2,5"), Some(5 * GIB / 2));
-        assert_eq!(gb_bytes("0"), None);
-        assert_eq!(gb_bytes("x"), None);
-        assert_eq!(gb_text(Some(5 * GIB / 2)), "2,5");
-        assert_eq!(gb_text(Some(10 * GIB)), "10");
-        assert_eq!(digits("Rp 10.000"), Some(10_000));
     }
 }

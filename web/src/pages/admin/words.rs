@@ -5,7 +5,7 @@ use shared_types::{AccessRule, AccessStatus, Role};
 
 use crate::{
     api::ApiError,
-    i18n::{admin, error_text, say, staff, Lang, Text},
+    i18n::{admin, error_text, requests, say, staff, Lang, Text},
 };
 
 pub fn status_text(status: AccessStatus) -> Text {
@@ -76,6 +76,9 @@ pub fn action_text(lang: Lang, action: &str) -> String {
         "staff.hotspot_password" => staff::ACTION_STAFF_HOTSPOT_PASSWORD,
         "staff.web_password" => staff::ACTION_STAFF_WEB_PASSWORD,
         "admin.confirm_failed" => staff::ACTION_ADMIN_CONFIRM_FAILED,
+        "quota_request.file" => requests::ACTION_FILE,
+        "quota_request.approve" => requests::ACTION_APPROVE,
+        "quota_request.reject" => requests::ACTION_REJECT,
         other => return other.to_owned(),
     };
     say(lang, text).to_owned()
