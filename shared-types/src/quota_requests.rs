@@ -25,6 +25,25 @@ pub enum QuotaRequestStatus {
     Rejected,
 }
 
+impl QuotaRequestStatus {
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// From the database spelling (anything else is still pending).
+    pub fn parse(s: &str) -> Self {
+        [Self::Approved, Self::Rejected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .unwrap_or(Self::Pending)
+    }
+}
+
 /// What an officer asks for: quota (`quota_bytes`) or unlimited access,
 /// for `days` days, with a note for the admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]

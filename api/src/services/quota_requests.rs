@@ -45,14 +45,6 @@ pub enum QuotaRequestError {
 }
 store_errors!(QuotaRequestError);
 
-fn status_of(s: &str) -> QuotaRequestStatus {
-    match s {
-        "approved" => QuotaRequestStatus::Approved,
-        "rejected" => QuotaRequestStatus::Rejected,
-        _ => QuotaRequestStatus::Pending,
-    }
-}
-
 pub fn view(q: &QuotaRequest) -> QuotaRequestView {
     QuotaRequestView {
         id: q.id.to_string().into(),
@@ -64,7 +56,7 @@ pub fn view(q: &QuotaRequest) -> QuotaRequestView {
         quota_text: q.quota_bytes.map(format_bytes),
         days: q.days,
         note: q.note.clone(),
-        status: status_of(&q.status),
+        status: QuotaRequestStatus::parse(&q.status),
         granted_bytes: q.granted_bytes,
         granted_text: q.granted_bytes.map(format_bytes),
         granted_days: q.granted_days,
@@ -145,13 +137,8 @@ pub async fn queue(
     state: &AppState,
     status: QuotaRequestStatus,
 ) -> Result<Vec<QuotaRequestView>, QuotaRequestError> {
-    let status = match status {
-        QuotaRequestStatus::Pending => "pending",
-        QuotaRequestStatus::Approved => "approved",
-        QuotaRequestStatus::Rejected => "rejected",
-    };
     let db = state.db.get().await?;
-    Ok(db::quota_requests::queue(&db, status)
+    Ok(db::quota_requests::queue(&db, status.as_str())
         .await?
         .iter()
         .map(view)
@@ -166,7 +153,7 @@ async fn pending(
     let q = db::quota_requests::by_id(tx, id, true)
         .await?
         .ok_or(QuotaRequestError::NotFound)?;
-    match status_of(&q.status) {
+    match QuotaRequestStatus::parse(&q.status) {
         QuotaRequestStatus::Pending => Ok(q),
         decided => Err(QuotaRequestError::AlreadyDecided(decided)),
     }

@@ -18,13 +18,8 @@ pub async fn my_quota_requests() -> Result<Vec<QuotaRequestView>, ApiError> {
 
 /// `GET /admin/quota-requests`.
 pub async fn quota_requests(status: QuotaRequestStatus) -> Result<Vec<QuotaRequestView>, ApiError> {
-    let status = match status {
-        QuotaRequestStatus::Pending => "pending",
-        QuotaRequestStatus::Approved => "approved",
-        QuotaRequestStatus::Rejected => "rejected",
-    };
     Call::get("/admin/quota-requests")
-        .query("status", status)
+        .query("status", status.as_str())
         .fetch()
         .await
 }

@@ -148,6 +148,14 @@ impl Stack {
         b.type_into("#otp", &code).await;
     }
 
+    /// Opens `path` and signs in there as the super admin `kepala`.
+    pub(super) async fn admin_signs_in(&self, b: &Browser, path: &str) {
+        b.goto(&self.url(path)).await;
+        b.type_into("#username", "kepala").await;
+        b.type_into("#password", "kata-sandi-panjang").await;
+        b.click("#admin-login button[type=submit]").await;
+    }
+
     pub(super) async fn stop(self) {
         let _ = self.stop_worker.send(());
         self.worker.await.unwrap();

@@ -34,10 +34,7 @@ async fn an_officer_asks_for_quota_and_an_admin_approves_it_partly() {
     save_artifact(&phone.screenshot().await, "officer-request-360x740.png");
 
     let admin = Browser::start_laptop().await;
-    admin.goto(&s.url("/admin/permintaan")).await;
-    admin.type_into("#username", "kepala").await;
-    admin.type_into("#password", "kata-sandi-panjang").await;
-    admin.click("#admin-login button[type=submit]").await;
+    s.admin_signs_in(&admin, "/admin/permintaan").await;
     admin
         .wait_text("#pending-requests", "Regu jaga malam")
         .await;

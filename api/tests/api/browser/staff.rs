@@ -25,10 +25,7 @@ async fn a_super_admin_creates_bu_sari_who_changes_her_hotspot_password() {
     )
     .await;
     let admin = Browser::start().await;
-    admin.goto(&s.url("/admin/staf")).await;
-    admin.type_into("#username", "kepala").await;
-    admin.type_into("#password", "kata-sandi-panjang").await;
-    admin.click("#admin-login button[type=submit]").await;
+    s.admin_signs_in(&admin, "/admin/staf").await;
     admin.wait_for("#staff-form").await;
     admin.type_into("#staff-username", "bu.sari").await;
     admin.type_into("#staff-name", "Sari Wulandari").await;
@@ -115,10 +112,7 @@ async fn an_admin_corrects_a_teachers_nip_and_deletes_her_from_the_staff_screen(
     let s = Stack::start().await;
     s.w.create_admin(None).await;
     let admin = Browser::start_laptop().await;
-    admin.goto(&s.url("/admin/staf")).await;
-    admin.type_into("#username", "kepala").await;
-    admin.type_into("#password", "kata-sandi-panjang").await;
-    admin.click("#admin-login button[type=submit]").await;
+    s.admin_signs_in(&admin, "/admin/staf").await;
     admin.wait_for("#staff-form").await;
     admin.type_into("#staff-username", "bu.sari").await;
     admin.type_into("#staff-name", "Sari").await;
