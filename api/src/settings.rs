@@ -45,6 +45,23 @@ pub struct Settings {
     pub midtrans: MidtransSettings,
     pub portal: PortalSettings,
     pub staff: StaffSettings,
+    pub notifications: NotificationSettings,
+}
+
+/// WhatsApp notifications (docs/notifications.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotificationSettings {
+    /// Notifications sent per day at most (login codes have their own budget).
+    pub per_day: u32,
+    /// Quiet hours in the facility's time zone (start = end: none).
+    pub quiet_start_hour: u8,
+    pub quiet_end_hour: u8,
+    /// Admins hear about a router silent for this long.
+    pub router_down_minutes: u32,
+    /// Pause between two notifications.
+    pub send_interval_ms: u64,
+    /// A message not delivered within this many hours is dropped.
+    pub expire_hours: u32,
 }
 
 /// Staff accounts.
@@ -359,6 +376,10 @@ impl Settings {
             otp_global_per_day: int(self.otp.global_per_day),
             payment_walled_garden: self.portal.payment_walled_garden.clone(),
             admins_may_reveal_passwords: self.staff.admins_may_reveal_passwords,
+            notify_per_day: int(u64::from(self.notifications.per_day)),
+            quiet_start_hour: i32::from(self.notifications.quiet_start_hour),
+            quiet_end_hour: i32::from(self.notifications.quiet_end_hour),
+            router_down_minutes: int(u64::from(self.notifications.router_down_minutes)),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `gerbang worker`: the background loop. Each job is idempotent and safe to
 //! run on two workers at once. Besides the periodic pass, the worker listens
-//! for user changes (PostgreSQL `LISTEN`) and reconciles that user at once.
+//! for user changes (PostgreSQL `LISTEN`) and reconciles that user at once,
+//! and delivers queued WhatsApp notifications on its own beat.
 
 use std::time::Duration;
 
@@ -91,6 +92,8 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
     tokio::pin!(shutdown);
     tracing::info!(tick_seconds = period.as_secs(), "worker started");
     let mut listener: Option<JoinHandle<()>> = None;
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(deliver_notifications(state.clone(), delivery_stopped));
     let mut schedule = Schedule::default();
     let mut jobs_due = tokio::time::Instant::now();
     loop {
@@ -128,6 +131,11 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
     }
     if let Some(l) = listener {
         l.abort();
+    }
+    // The message being sent finishes (its outcome recorded) before the worker ends.
+    let _ = stop_delivery.send(true);
+    if let Err(e) = delivery.await {
+        tracing::warn!(error = %e, "notification delivery ended abnormally");
     }
     tracing::info!("worker stopped");
 }
@@ -353,6 +361,36 @@ async fn reconcile_owned(state: &AppState, router: &crate::db::routers::RouterRo
     outcome
 }
 
+/// Delivers queued WhatsApp notifications, one every
+/// `notifications.send_interval_ms` at most (the gateway is WhatsApp Web:
+/// bursts risk a ban), until `stop` turns true. Runs beside the router
+/// cycles so a slow router never holds a message back.
+pub async fn deliver_notifications(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let pace = Duration::from_millis(state.settings.notifications.send_interval_ms.max(200));
+    let mut beat = tokio::time::interval(pace);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let limit = Duration::from_secs(state.settings.worker.cycle_timeout_seconds.max(1));
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = beat.tick() => {}
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let pass = crate::services::whatsapp::deliver::deliver_due(&state, now, 1);
+        match tokio::time::timeout(limit, pass).await {
+            Ok(Ok(p)) if p.sent + p.failed > 0 => {
+                tracing::info!(sent = p.sent, failed = p.failed, "notification delivered")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => report::<()>("deliver_notifications", Err(e)),
+            Err(_) => tracing::warn!("notification delivery did not finish in time"),
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+}
+
 /// One pass over every periodic job. A failing job is logged and retried next tick.
 pub async fn run_jobs(state: &AppState) {
     report("prune_client_errors", prune_client_errors(state).await);
@@ -362,6 +400,10 @@ pub async fn run_jobs(state: &AppState) {
     report(
         "reconcile_payments",
         crate::services::payments::reconcile_pending(state).await,
+    );
+    report(
+        "watch_notifications",
+        crate::services::whatsapp::watch::look(state, time::OffsetDateTime::now_utc()).await,
     );
 }
 

@@ -48,6 +48,11 @@ pub struct FonnteMode {
     pub disconnected: bool,
     /// Messages left before `insufficient quota` (`None` = unlimited).
     pub quota: Option<u64>,
+    /// Numbers (`62…`) that are not on WhatsApp: `target invalid`.
+    pub unregistered: Vec<String>,
+    /// Accept messages (they reach the inbox) but hold the reply until this
+    /// is switched off: a sender that dies meanwhile never learns the outcome.
+    pub hold_replies: bool,
 }
 
 #[derive(Default)]
@@ -56,6 +61,8 @@ pub struct Fonnte {
     messages: Mutex<Vec<Message>>,
     mode: Mutex<FonnteMode>,
     arrived: tokio::sync::Notify,
+    /// Woken when the mode changes (held replies are released).
+    mode_changed: tokio::sync::Notify,
 }
 
 impl Fonnte {
@@ -224,7 +231,7 @@ pub async fn fonnte_send(
             && number.len() <= 15
             && number.starts_with("62")
             && number.bytes().all(|b| b.is_ascii_digit());
-        if !valid {
+        if !valid || f.mode.lock().await.unregistered.contains(&number) {
             return fonnte_fail("target invalid", requestid);
         }
         targets.push(number);
@@ -252,6 +259,13 @@ pub async fn fonnte_send(
         }
     }
     f.arrived.notify_waiters();
+    loop {
+        let changed = f.mode_changed.notified();
+        if !f.mode.lock().await.hold_replies {
+            break;
+        }
+        changed.await;
+    }
     Json(serde_json::json!({
         "detail": "success! message in queue",
         "id": ids,
@@ -304,6 +318,7 @@ pub async fn inbox(Data(fakes): Data<&Fakes>, Query(q): Query<InboxQuery>) -> Js
 #[handler]
 pub async fn fonnte_mode(Data(fakes): Data<&Fakes>, Json(mode): Json<FonnteMode>) -> StatusCode {
     *fakes.fonnte.mode.lock().await = mode;
+    fakes.fonnte.mode_changed.notify_waiters();
     StatusCode::NO_CONTENT
 }
 

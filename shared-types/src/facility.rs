@@ -101,6 +101,36 @@ pub struct FacilitySettings {
     /// Admins (not only super admins) may reveal a staff member's web
     /// password, after confirming their own.
     pub admins_may_reveal_passwords: bool,
+    /// WhatsApp notifications sent per day at most (1–100000); login codes
+    /// have their own budget (`otp_global_per_day`).
+    #[validate(range(min = 1, max = 100_000))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 1.0), maximum(value = 100000.0)))
+    )]
+    pub notify_per_day: i32,
+    /// Quiet hours start at this hour, facility time (0–23): only urgent
+    /// messages go out until `quiet_end_hour`. Equal hours: no quiet hours.
+    #[validate(range(min = 0, max = 23))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 0.0), maximum(value = 23.0)))
+    )]
+    pub quiet_start_hour: i32,
+    /// Quiet hours end at this hour (0–23).
+    #[validate(range(min = 0, max = 23))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 0.0), maximum(value = 23.0)))
+    )]
+    pub quiet_end_hour: i32,
+    /// Admins hear about a router that has not answered for this many minutes (1–1440).
+    #[validate(range(min = 1, max = 1440))]
+    #[cfg_attr(
+        feature = "openapi",
+        oai(validator(minimum(value = 1.0), maximum(value = 1440.0)))
+    )]
+    pub router_down_minutes: i32,
 }
 
 impl FacilitySettings {
@@ -108,6 +138,18 @@ impl FacilitySettings {
     pub fn fup_threshold(&self, package_bytes: i64) -> i64 {
         let percent = self.fup_percent.clamp(1, 100) as u8;
         crate::access::fup_threshold(package_bytes, percent, self.fup_cap_bytes)
+    }
+
+    /// Whether `hour` (0–23, facility time) is inside quiet hours.
+    pub fn is_quiet_hour(&self, hour: i32) -> bool {
+        let (start, end) = (self.quiet_start_hour, self.quiet_end_hour);
+        if start == end {
+            false
+        } else if start < end {
+            (start..end).contains(&hour)
+        } else {
+            hour >= start || hour < end
+        }
     }
 
     /// `up/down` in bits per second, as RouterOS prints rates.
@@ -224,7 +266,24 @@ mod tests {
             otp_global_per_day: 5000,
             payment_walled_garden: vec!["app.midtrans.com".into(), "gopay.co.id".into()],
             admins_may_reveal_passwords: false,
+            notify_per_day: 500,
+            quiet_start_hour: 21,
+            quiet_end_hour: 6,
+            router_down_minutes: 10,
         }
+    }
+
+    #[test]
+    fn quiet_hours_may_wrap_past_midnight() {
+        let mut s = sample();
+        let quiet: Vec<i32> = (0..24).filter(|h| s.is_quiet_hour(*h)).collect();
+        assert_eq!(quiet, [0, 1, 2, 3, 4, 5, 21, 22, 23]);
+        s.quiet_start_hour = 13;
+        s.quiet_end_hour = 15;
+        let quiet: Vec<i32> = (0..24).filter(|h| s.is_quiet_hour(*h)).collect();
+        assert_eq!(quiet, [13, 14]);
+        s.quiet_end_hour = 13;
+        assert!((0..24).all(|h| !s.is_quiet_hour(h)));
     }
 
     #[test]

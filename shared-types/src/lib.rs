@@ -17,6 +17,7 @@ pub mod facility;
 pub mod formats;
 pub mod health;
 pub mod login;
+pub mod notifications;
 pub mod overview;
 pub mod payments;
 pub mod phone;
@@ -43,6 +44,10 @@ pub use facility::{FacilitySettings, FacilitySettingsChange, FacilitySettingsVie
 pub use formats::{Day, Id, Timestamp};
 pub use health::{CheckStatus, DependencyCheck, Readiness};
 pub use login::*;
+pub use notifications::{
+    AdminEvent, MessageCounts, MessagePage, MessageStatus, MessageView, Subscription,
+    Subscriptions, SubscriptionsChange,
+};
 pub use overview::{
     DayAmount, Overview, PeriodTotals, RecentCycle, RouterCycles, RouterGlance, StatusCount,
     WhatsAppToday,

@@ -21,6 +21,7 @@ pub mod seg {
     pub const ADMIN_TRANSACTIONS: &str = "transaksi";
     pub const ADMIN_SETTINGS: &str = "pengaturan";
     pub const ADMIN_REQUESTS: &str = "permintaan";
+    pub const ADMIN_MESSAGES: &str = "pesan";
 }
 
 /// A page of the SPA.
@@ -66,6 +67,8 @@ pub enum Page {
     AdminSettings,
     /// `/admin/permintaan`: officers' quota requests.
     AdminRequests,
+    /// `/admin/pesan`: WhatsApp notifications and the admin's subscriptions.
+    AdminMessages,
 }
 
 impl Page {
@@ -92,6 +95,7 @@ impl Page {
             Page::AdminTransactions => format!("/{}/{}", seg::ADMIN, seg::ADMIN_TRANSACTIONS),
             Page::AdminSettings => format!("/{}/{}", seg::ADMIN, seg::ADMIN_SETTINGS),
             Page::AdminRequests => format!("/{}/{}", seg::ADMIN, seg::ADMIN_REQUESTS),
+            Page::AdminMessages => format!("/{}/{}", seg::ADMIN, seg::ADMIN_MESSAGES),
         }
     }
 

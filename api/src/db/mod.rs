@@ -8,6 +8,7 @@ pub mod cycles;
 pub mod devices;
 pub mod facility;
 pub mod ledger;
+pub mod outbox;
 pub mod overview;
 pub mod packages;
 pub mod payments;

@@ -103,9 +103,24 @@ pub async fn set_baseline(
     Ok(())
 }
 
+/// What a cycle charged a user, with the row as it stands after the charge.
+pub struct Charged {
+    pub user_id: Uuid,
+    pub phone: Option<String>,
+    /// Bytes taken from the quota (0 while unlimited).
+    pub counted: i64,
+    pub quota_bytes: i64,
+    pub used_bytes: i64,
+    /// Which package the quota belongs to, and what was left right after it
+    /// was credited (docs/notifications.md, "Quota low").
+    pub quota_epoch: i32,
+    pub quota_base_bytes: i64,
+}
+
 /// Charges `bytes` to a user for one cycle: ledger row, used bytes and the
 /// daily rollup (in `time_zone`); the cycle adds its total to the router's
-/// day once ([`add_to_router_day`]). Returns false when this cycle already counted the user.
+/// day once ([`add_to_router_day`]). Returns the user's row as it stands
+/// after the charge, or None when this cycle already counted the user.
 pub async fn charge(
     db: &impl GenericClient,
     user_id: Uuid,
@@ -113,7 +128,7 @@ pub async fn charge(
     cycle_id: Uuid,
     bytes: i64,
     time_zone: &str,
-) -> Result<bool, tokio_postgres::Error> {
+) -> Result<Option<Charged>, tokio_postgres::Error> {
     let inserted = db
         .execute(
             "insert into usage_ledger (id, user_id, router_id, cycle_id, bytes)
@@ -122,17 +137,22 @@ pub async fn charge(
         )
         .await?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     // Traffic while unlimited is recorded in the ledger but not taken from the quota.
-    db.execute(
-        "update users set used_bytes = used_bytes
-             + case when unlimited or unlimited_until > now() then 0 else $2::bigint end,
-             updated_at = now()
-         where id = $1",
-        &[&user_id, &bytes],
-    )
-    .await?;
+    let row = db
+        .query_one(
+            "with counted as (
+                 select case when unlimited or unlimited_until > now() then 0
+                             else $2::bigint end as bytes
+                 from users where id = $1)
+             update users set used_bytes = used_bytes + counted.bytes, updated_at = now()
+             from counted where id = $1
+             returning phone, counted.bytes, quota_bytes, used_bytes, quota_epoch,
+                       quota_base_bytes",
+            &[&user_id, &bytes],
+        )
+        .await?;
     db.execute(
         "insert into usage_daily (user_id, day, bytes)
          values ($1, (now() at time zone $3)::date, $2)
@@ -140,7 +160,15 @@ pub async fn charge(
         &[&user_id, &bytes, &time_zone],
     )
     .await?;
-    Ok(true)
+    Ok(Some(Charged {
+        user_id,
+        phone: row.get(0),
+        counted: row.get(1),
+        quota_bytes: row.get(2),
+        used_bytes: row.get(3),
+        quota_epoch: row.get(4),
+        quota_base_bytes: row.get(5),
+    }))
 }
 
 /// Adds a cycle's charged bytes to the router's daily total (in

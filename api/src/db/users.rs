@@ -306,22 +306,6 @@ pub async fn review(
         .map(User::from_row))
 }
 
-/// Phones of admins who get WhatsApp notices.
-pub async fn admin_phones(db: &impl GenericClient) -> Result<Vec<String>, tokio_postgres::Error> {
-    let stmt = db
-        .prepare_cached(
-            "select phone from users where role in ('admin', 'super_admin')
-             and phone is not null and active and not blocked order by created_at",
-        )
-        .await?;
-    Ok(db
-        .query(&stmt, &[])
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
-}
-
 /// Users whose hotspot account lives on this router (those without a router
 /// belong to the default one). Staff are not among them: their accounts are
 /// the router's and their own, found by comment (docs/architecture.md,

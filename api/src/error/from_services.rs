@@ -464,3 +464,19 @@ impl From<crate::services::quota_requests::QuotaRequestError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::whatsapp::admin::MessagesError> for ApiError {
+    fn from(e: crate::services::whatsapp::admin::MessagesError) -> Self {
+        use crate::services::whatsapp::admin::MessagesError as E;
+        match e {
+            E::NotFound => ApiError::new(ErrorCode::NotFound, "no message with this id"),
+            E::NotFailed(status) => ApiError::new(
+                ErrorCode::Conflict,
+                "only a failed message can be sent again",
+            )
+            .with_detail("reason", "not_failed")
+            .with_detail("status", status.as_str()),
+            E::Store(e) => e.into(),
+        }
+    }
+}

@@ -65,6 +65,8 @@ pub enum ApiTags {
     Staff,
     /// Officers' (komandan) quota requests and the admins' decisions.
     QuotaRequests,
+    /// WhatsApp notifications: the outbox and what each admin hears about.
+    Notifications,
 }
 
 /// Title of the published contract.
@@ -115,6 +117,10 @@ api_groups!(
     (
         quota_requests::QuotaRequestsApi,
         quota_requests::AdminQuotaRequestsApi,
+    ),
+    (
+        admin::whatsapp::AdminMessagesApi,
+        admin::whatsapp::AdminSubscriptionsApi,
     ),
 );
 

@@ -11,15 +11,24 @@ use std::net::IpAddr;
 
 use serde_json::json;
 use shared_types::{
-    access::format_bytes, NewQuotaRequest, QuotaAdjustment, QuotaApproval, QuotaRejection,
-    QuotaRequestStatus, QuotaRequestView, Role, MAX_PENDING_PER_OFFICER,
+    access::format_bytes, AdminEvent, NewQuotaRequest, QuotaAdjustment, QuotaApproval,
+    QuotaRejection, QuotaRequestStatus, QuotaRequestView, Role, MAX_PENDING_PER_OFFICER,
 };
 use uuid::Uuid;
 
 use crate::{
     db::{self, audit::Entry, quota_requests::QuotaRequest, users::rfc3339},
     identity::Auth,
-    services::{store_errors, user_admin::UserAdminError, user_changes::credit, StoreError},
+    services::{
+        store_errors,
+        user_admin::UserAdminError,
+        user_changes::credit,
+        whatsapp::{
+            outbox::{to_admins, to_person, Kind},
+            templates::{self, Answer},
+        },
+        StoreError,
+    },
     state::AppState,
 };
 
@@ -111,6 +120,21 @@ pub async fn file(
     let filed = db::quota_requests::by_id(&tx, id, false)
         .await?
         .ok_or(QuotaRequestError::NotFound)?;
+    let body = templates::admin_new_request(
+        &filed.requester_name,
+        filed.quota_bytes,
+        filed.days,
+        &filed.note,
+    );
+    let key = id.to_string();
+    to_admins(
+        &tx,
+        &state.settings,
+        AdminEvent::NewQuotaRequest,
+        &key,
+        &body,
+    )
+    .await?;
     tx.commit().await?;
     Ok(view(&filed))
 }
@@ -157,6 +181,40 @@ async fn pending(
         QuotaRequestStatus::Pending => Ok(q),
         decided => Err(QuotaRequestError::AlreadyDecided(decided)),
     }
+}
+
+/// Queues the answer for the officer (inside the deciding transaction).
+async fn tell_officer(
+    tx: &impl deadpool_postgres::GenericClient,
+    state: &AppState,
+    q: &QuotaRequest,
+) -> Result<(), QuotaRequestError> {
+    let Some(phone) = &q.requester_phone else {
+        return Ok(());
+    };
+    let answer = match (q.granted_days, &q.reason) {
+        (Some(days), _) => Answer::Approved {
+            bytes: q.granted_bytes.filter(|_| !q.unlimited),
+            days,
+            partly: q.partly,
+        },
+        (None, reason) => Answer::Rejected {
+            reason: reason.as_deref().unwrap_or("-"),
+        },
+    };
+    let body = templates::request_answered(&answer);
+    let (event, kind) = (q.id.to_string(), Kind::RequestAnswered);
+    to_person(
+        tx,
+        &state.settings,
+        kind,
+        &event,
+        q.requester_id,
+        phone,
+        &body,
+    )
+    .await?;
+    Ok(())
 }
 
 /// `POST /admin/quota-requests/{id}/approve`: grants what was asked, or the
@@ -210,6 +268,7 @@ pub async fn approve(
     let decided = db::quota_requests::by_id(&tx, id, false)
         .await?
         .ok_or(QuotaRequestError::NotFound)?;
+    tell_officer(&tx, state, &decided).await?;
     tx.commit().await?;
     Ok(view(&decided))
 }
@@ -239,6 +298,7 @@ pub async fn reject(
     let decided = db::quota_requests::by_id(&tx, id, false)
         .await?
         .ok_or(QuotaRequestError::NotFound)?;
+    tell_officer(&tx, state, &decided).await?;
     tx.commit().await?;
     Ok(view(&decided))
 }

@@ -2,14 +2,24 @@
 
 use std::net::IpAddr;
 
-use shared_types::{phone::normalize_id_mobile, RegisterRequest, RegisterRole, Registration, Role};
+use shared_types::{
+    phone::normalize_id_mobile, AdminEvent, RegisterRequest, RegisterRole, Registration, Role,
+};
 use uuid::Uuid;
 
 use crate::{
     crypto::{aad, new_hotspot_password},
     db::{self, audit::Entry, users::NewPhoneUser, users::User},
     identity::Auth,
-    services::{otp::OtpError, store_errors, StoreError},
+    services::{
+        otp::OtpError,
+        store_errors,
+        whatsapp::{
+            outbox::{to_admins, to_person, Kind},
+            templates,
+        },
+        StoreError,
+    },
     state::AppState,
 };
 
@@ -119,32 +129,32 @@ pub async fn register(
         &Entry::user(id, "user.register").target("user", id).ip(ip),
     )
     .await?;
-    let admins = db::users::admin_phones(&tx).await?;
-    tx.commit().await?;
-
-    let text = format!(
-        "Pendaftaran baru menunggu persetujuan: {} ({}), {}.\nBuka dasbor gerbang untuk menyetujui.\n\n\
-         New registration waiting for approval.",
+    let place = match role {
+        Role::Komandan => "komandan".to_owned(),
+        _ => match tamping {
+            Some(t) => format!("tamping {t}"),
+            None => format!(
+                "blok {} kamar {}",
+                blok.unwrap_or("-"),
+                kamar.unwrap_or("-")
+            ),
+        },
+    };
+    let text = templates::admin_new_registration(
         req.name.trim(),
-        shared_types::phone::local_form(&phone),
-        match role {
-            Role::Komandan => "komandan".to_owned(),
-            _ => match tamping {
-                Some(t) => format!("tamping {t}"),
-                None => format!("blok {} kamar {}", blok.unwrap_or("-"), kamar.unwrap_or("-")),
-            },
-        }
+        &shared_types::phone::local_form(&phone),
+        &place,
     );
-    let state = state.clone();
-    tokio::spawn(async move {
-        for admin in admins {
-            let sent =
-                crate::services::whatsapp::send(&state, admin.trim_start_matches('+'), &text);
-            if let Err(e) = sent.await {
-                tracing::warn!(error = %e, "registration notice not sent");
-            }
-        }
-    });
+    let key = id.to_string();
+    to_admins(
+        &tx,
+        &state.settings,
+        AdminEvent::NewRegistration,
+        &key,
+        &text,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -210,22 +220,22 @@ pub async fn review(
     }
     db::audit::record(&tx, &entry).await?;
     db::users::notify_changed(&tx, id).await?;
-    tx.commit().await?;
-    if approve {
-        if let Some(phone) = &user.phone {
-            let text = format!(
-                "Pendaftaran gerbang Anda disetujui. Sambungkan ke Wi-Fi lalu masuk dengan nomor {}.\n\n\
-                 Your gerbang registration was approved.",
-                shared_types::phone::local_form(phone)
-            );
-            let state = state.clone();
-            let target = phone.trim_start_matches('+').to_owned();
-            tokio::spawn(async move {
-                if let Err(e) = crate::services::whatsapp::send(&state, &target, &text).await {
-                    tracing::warn!(error = %e, "approval notice not sent");
-                }
-            });
-        }
+    if let Some(phone) = &user.phone {
+        let facility = state.facility().await;
+        let (kind, text) = if approve {
+            let local = shared_types::phone::local_form(phone);
+            (
+                Kind::RegistrationApproved,
+                templates::registration_approved(&facility.facility_name, &local),
+            )
+        } else {
+            (
+                Kind::RegistrationRejected,
+                templates::registration_rejected(reason, &facility.contact),
+            )
+        };
+        to_person(&tx, &state.settings, kind, "review", id, phone, &text).await?;
     }
+    tx.commit().await?;
     Ok(registration(&user))
 }

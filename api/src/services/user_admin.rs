@@ -22,7 +22,12 @@ use crate::{
     services::{
         reconcile,
         router_account::{self, HotspotError},
-        store_errors, StoreError,
+        store_errors,
+        whatsapp::{
+            outbox::{to_person, Kind},
+            templates,
+        },
+        StoreError,
     },
     state::AppState,
 };
@@ -208,8 +213,37 @@ pub async fn change_access(
     let user = db::users::by_id(&tx, id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
+    if user.blocked != target.blocked {
+        tell_block(state, &tx, &user).await?;
+    }
     tx.commit().await?;
     Ok(access_view(&user, OffsetDateTime::now_utc()))
+}
+
+/// Queues "blocked" (with the reason and whom to contact) or "unblocked"
+/// for a person who logs in by phone, in the change's transaction.
+async fn tell_block(
+    state: &AppState,
+    tx: &impl deadpool_postgres::GenericClient,
+    user: &User,
+) -> Result<(), UserAdminError> {
+    let Some(phone) = user.phone.as_deref() else {
+        return Ok(());
+    };
+    let (kind, body) = if user.blocked {
+        let contact = state.facility().await.contact.clone();
+        let reason = user.blocked_reason.as_deref().unwrap_or("-");
+        (Kind::Blocked, templates::blocked(reason, &contact))
+    } else {
+        (Kind::Unblocked, templates::unblocked())
+    };
+    // Every change of the block is its own event, and makes an earlier one
+    // that has not gone out yet wrong.
+    let kinds = [Kind::Blocked.as_str(), Kind::Unblocked.as_str()];
+    db::outbox::supersede(tx, user.id, &kinds).await?;
+    let event = Uuid::now_v7().to_string();
+    to_person(tx, &state.settings, kind, &event, user.id, phone, &body).await?;
+    Ok(())
 }
 
 /// Deletes a user: the router is purged first (under the router's worker

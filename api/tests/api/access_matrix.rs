@@ -95,6 +95,10 @@ const EXPECTED: &[(&str, Access)] = &[
     ("list_quota_requests", Access::Admin),
     ("approve_quota_request", Access::Admin),
     ("reject_quota_request", Access::Admin),
+    ("list_whatsapp_messages", Access::Admin),
+    ("retry_whatsapp_message", Access::Admin),
+    ("my_subscriptions", Access::Admin),
+    ("set_my_subscriptions", Access::Admin),
     ("edit_staff", Access::Admin),
     // Admins too when the facility allows it (off by default).
     ("reveal_staff_password", Access::SuperAdmin),

@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod hygiene;
 mod login;
+mod notifications;
 mod otp;
 mod payments;
 mod reconcile;

@@ -94,6 +94,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/notifications/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which events reach the signed-in admin on WhatsApp (all, until they
+         *     turn some off), and their number (none: nothing reaches them).
+         */
+        get: operations["my_subscriptions"];
+        /** The events listed are on, the others off. Audited with before and after. */
+        put: operations["set_my_subscriptions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/online": {
         parameters: {
             query?: never;
@@ -967,6 +988,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/whatsapp/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WhatsApp notifications, newest first: what was sent, what failed and
+         *     why, what waits (and until when), with the counts by status, today's
+         *     sends against the notification budget, and whether quiet hours are
+         *     on. Login codes are not listed (they never wait in the outbox).
+         */
+        get: operations["list_whatsapp_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/whatsapp/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed message again: it waits to go out now (or after quiet
+         *     hours). Audited. Not failed: 409 with `details.reason = "not_failed"`
+         *     and its `details.status`.
+         */
+        post: operations["retry_whatsapp_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/logout": {
         parameters: {
             query?: never;
@@ -1564,6 +1628,11 @@ export interface components {
             user: components["schemas"]["UserRow"] & unknown;
         };
         /**
+         * @description Events an admin may hear about on WhatsApp (each admin chooses).
+         * @enum {string}
+         */
+        AdminEvent: "new_registration" | "new_quota_request" | "router_down" | "paid_late" | "budget_nearly_used";
+        /**
          * AdoptAccount
          * @description Adopt an existing router account into a staff member: its comment
          *     becomes their operator key; its password stays.
@@ -1973,6 +2042,12 @@ export interface components {
             fup_rate_up_bps: number;
             /**
              * Format: int32
+             * @description WhatsApp notifications sent per day at most (1–100000); login codes
+             *     have their own budget (`otp_global_per_day`).
+             */
+            notify_per_day: number;
+            /**
+             * Format: int32
              * @description … per day: the WhatsApp budget (1–1000000).
              */
             otp_global_per_day: number;
@@ -2002,6 +2077,22 @@ export interface components {
              *     host names; captive-portal probe hosts are refused.
              */
             payment_walled_garden: string[];
+            /**
+             * Format: int32
+             * @description Quiet hours end at this hour (0–23).
+             */
+            quiet_end_hour: number;
+            /**
+             * Format: int32
+             * @description Quiet hours start at this hour, facility time (0–23): only urgent
+             *     messages go out until `quiet_end_hour`. Equal hours: no quiet hours.
+             */
+            quiet_start_hour: number;
+            /**
+             * Format: int32
+             * @description Admins hear about a router that has not answered for this many minutes (1–1440).
+             */
+            router_down_minutes: number;
         };
         /**
          * FacilitySettingsChange
@@ -2271,6 +2362,93 @@ export interface components {
             status: components["schemas"]["StatusView"] & unknown;
             /** @description The person who logged in. */
             user: components["schemas"]["UserView"] & unknown;
+        };
+        /**
+         * MessageCounts
+         * @description How many messages stand where.
+         */
+        MessageCounts: {
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            sending: number;
+            /** Format: int64 */
+            sent: number;
+            /** Format: int64 */
+            waiting: number;
+        };
+        /**
+         * MessagePage
+         * @description A page of the outbox, newest first, with the counts and today's budget.
+         */
+        MessagePage: {
+            /**
+             * Format: int32
+             * @description …against their own daily budget (login codes have theirs).
+             */
+            budget: number;
+            /** @description Every message of the outbox by status. */
+            counts: components["schemas"]["MessageCounts"] & unknown;
+            items: components["schemas"]["MessageView"][];
+            /** @description Quiet hours are on now: only urgent messages go out. */
+            quiet_now: boolean;
+            /**
+             * Format: int64
+             * @description Notifications sent today (facility time zone)…
+             */
+            sent_today: number;
+            /**
+             * Format: int64
+             * @description Messages matching the filter.
+             */
+            total: number;
+        };
+        /**
+         * @description Where a message stands in the outbox.
+         * @enum {string}
+         */
+        MessageStatus: "waiting" | "sending" | "sent" | "failed";
+        /**
+         * MessageView
+         * @description One message of the outbox.
+         */
+        MessageView: {
+            /**
+             * Format: int32
+             * @description Sends tried so far.
+             */
+            attempts: number;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description Why the last try failed.
+             * @default null
+             */
+            error?: string;
+            /** Format: uuid */
+            id: string;
+            /** @description What caused it, e.g. `payment.received`, `quota.low`, `admin.new_registration`. */
+            kind: string;
+            /**
+             * Format: date-time
+             * @description When a waiting message is tried next.
+             * @default null
+             */
+            next_attempt_at?: string;
+            /**
+             * @description The person it is for, when they still exist.
+             * @default null
+             */
+            recipient_name?: string;
+            /**
+             * Format: date-time
+             * @default null
+             */
+            sent_at?: string;
+            status: components["schemas"]["MessageStatus"];
+            /** @description The WhatsApp number (`62…`). */
+            target: string;
         };
         /**
          * NewClientError
@@ -3374,6 +3552,33 @@ export interface components {
             valid_until?: string;
         };
         /**
+         * Subscription
+         * @description One event and whether the admin hears about it.
+         */
+        Subscription: {
+            event: components["schemas"]["AdminEvent"];
+            subscribed: boolean;
+        };
+        /**
+         * Subscriptions
+         * @description The events an admin hears about, and where.
+         */
+        Subscriptions: {
+            events: components["schemas"]["Subscription"][];
+            /**
+             * @description The admin's WhatsApp number; without one nothing reaches them.
+             * @default null
+             */
+            phone?: string;
+        };
+        /**
+         * SubscriptionsChange
+         * @description The events an admin wants to hear about (the rest are turned off).
+         */
+        SubscriptionsChange: {
+            subscribed: components["schemas"]["AdminEvent"][];
+        };
+        /**
          * TransactionDetail
          * @description One transaction with everything that happened to it.
          */
@@ -4158,6 +4363,246 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["OtpRequested"];
+                };
+            };
+            /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Wrong content type (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A field failed validation (`validation_failed`, with `details.fields`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`, with `details.retry_after_seconds` and `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Server failure (`internal`); the `X-Request-Id` identifies it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is down (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    my_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Subscriptions"];
+                };
+            };
+            /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Wrong content type (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A field failed validation (`validation_failed`, with `details.fields`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`, with `details.retry_after_seconds` and `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Server failure (`internal`); the `X-Request-Id` identifies it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is down (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_my_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SubscriptionsChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Subscriptions"];
                 };
             };
             /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */
@@ -10125,6 +10570,249 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["UserAccess"];
+                };
+            };
+            /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Wrong content type (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A field failed validation (`validation_failed`, with `details.fields`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`, with `details.retry_after_seconds` and `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Server failure (`internal`); the `X-Request-Id` identifies it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is down (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_whatsapp_messages: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["MessageStatus"];
+                /** @description 1 … 200, default 50. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Wrong content type (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A field failed validation (`validation_failed`, with `details.fields`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`, with `details.retry_after_seconds` and `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Server failure (`internal`); the `X-Request-Id` identifies it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is down (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retry_whatsapp_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MessageView"];
                 };
             };
             /** @description Malformed body or parameter (`malformed_body`, `invalid_parameter`). */

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod me;
+pub mod messages;
 pub mod portal;
 pub mod requests;
 pub mod staff;
@@ -12,6 +13,7 @@ pub mod transport;
 
 pub use admin::*;
 pub use me::*;
+pub use messages::*;
 pub use portal::*;
 pub use requests::*;
 pub use staff::*;

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod common;
 pub mod facility;
 pub mod me;
+pub mod messages;
 pub mod money;
 pub mod portal;
 pub mod requests;
@@ -232,6 +233,7 @@ mod tests {
             common::ALL,
             facility::ALL,
             me::ALL,
+            messages::ALL,
             money::ALL,
             portal::ALL,
             requests::ALL,

@@ -12,3 +12,4 @@ pub mod settings;
 pub mod staff;
 pub mod transactions;
 pub mod users;
+pub mod whatsapp;

@@ -2,7 +2,7 @@
 //! the credit, and the reconciler job for missed notifications.
 
 use serde_json::Value;
-use shared_types::PurchaseStatus;
+use shared_types::{AdminEvent, PurchaseStatus};
 use time::{Duration, OffsetDateTime};
 
 use super::PaymentError;
@@ -14,6 +14,10 @@ use crate::{
         RowLock,
     },
     integrations::midtrans::{Fields, StatusReply, Verdict},
+    services::whatsapp::{
+        outbox::{to_admins, to_person, Kind},
+        templates,
+    },
     state::AppState,
 };
 
@@ -144,7 +148,7 @@ pub async fn apply(
     .await?;
     let applied = match next {
         Some(PurchaseStatus::Paid) => {
-            credit(&facility, &tx, &p, late).await?;
+            credit(&state.settings, &facility, &tx, &p, late).await?;
             Applied::Credited
         }
         Some(s) => {
@@ -175,6 +179,7 @@ pub async fn apply(
 /// Adds what `p` sold to its user (inside the caller's transaction, which
 /// holds the purchase row lock). The ledger key makes it happen once.
 async fn credit(
+    settings: &crate::settings::Settings,
     facility: &shared_types::FacilitySettings,
     tx: &deadpool_postgres::Transaction<'_>,
     p: &Purchase,
@@ -234,6 +239,18 @@ async fn credit(
             db::users::apply_credit(tx, &credit).await?;
             db::users::notify_changed(tx, u.id).await?;
             entry = entry.detail("user", u.id.to_string());
+            if let Some(phone) = &u.phone {
+                let tz = &settings.worker.time_zone;
+                let body = templates::payment_received(&templates::Paid {
+                    amount_idr: p.amount_idr,
+                    order_id: &p.order_id,
+                    quota_bytes: p.quota_bytes,
+                    days: p.validity_days,
+                    valid_until: db::outbox::local_time(tx, after, tz).await?,
+                });
+                let kind = Kind::PaymentReceived;
+                to_person(tx, settings, kind, &p.order_id, u.id, phone, &body).await?;
+            }
         }
         None => {
             tracing::warn!(order_id = p.order_id, "paid, but the user was deleted");
@@ -242,6 +259,9 @@ async fn credit(
     }
     if late {
         tracing::warn!(order_id = p.order_id, "late settlement credited");
+        let name = p.user_name.as_deref().unwrap_or("-");
+        let body = templates::admin_paid_late(&p.order_id, p.amount_idr, name);
+        to_admins(tx, settings, AdminEvent::PaidLate, &p.order_id, &body).await?;
     }
     db::audit::record(tx, &entry).await?;
     Ok(())

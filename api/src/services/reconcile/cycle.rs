@@ -162,9 +162,12 @@ async fn account_usage(
         };
         if delta > 0 {
             let tz = &state.settings.worker.time_zone;
-            if crate::db::usage::charge(&tx, user.id, router.id, cycle_id, delta, tz).await? {
-                user.used_bytes += delta;
+            if let Some(c) =
+                crate::db::usage::charge(&tx, user.id, router.id, cycle_id, delta, tz).await?
+            {
+                user.used_bytes = c.used_bytes;
                 charged += delta;
+                crate::services::whatsapp::watch::quota_low(&tx, &state.settings, &c).await?;
             }
             seen.extend(user_macs.iter().cloned());
             if bypass {

@@ -20,6 +20,7 @@ const GIB: i64 = 1_073_741_824;
 
 mod admin;
 mod dashboard;
+mod messages;
 mod requests;
 mod staff;
 
@@ -125,21 +126,25 @@ impl Stack {
             b.js("const i = document.getElementById('otp'); return [i.autocomplete, i.inputMode, i.maxLength]").await,
             json!(["one-time-code", "numeric", 6])
         );
-        let inbox = self
-            .w
-            .sb
-            .fakes
-            .fonnte
-            .at_least(
-                Some(PHONE.trim_start_matches('+')),
-                earlier + 1,
-                std::time::Duration::from_secs(10),
-            )
-            .await;
-        let code: String = inbox
-            .last()
-            .unwrap()
-            .message
+        // The worker may deliver a notification to the same number meanwhile:
+        // wait for a new login code, not just a new message.
+        let is_code = |m: &&sandbox::fakes::Message| m.message.starts_with("Kode masuk gerbang");
+        let mut wanted = earlier + 1;
+        let code_message = loop {
+            let inbox = fonnte
+                .at_least(
+                    Some(PHONE.trim_start_matches('+')),
+                    wanted,
+                    std::time::Duration::from_secs(10),
+                )
+                .await;
+            assert!(inbox.len() >= wanted, "no login code arrived");
+            if let Some(m) = inbox[earlier..].iter().rev().find(is_code) {
+                break m.message.clone();
+            }
+            wanted = inbox.len() + 1;
+        };
+        let code: String = code_message
             .split(|c: char| !c.is_ascii_digit())
             .find(|w| w.len() == 6)
             .expect("a code")

@@ -110,6 +110,10 @@ pub fn test_settings() -> Settings {
         ("GERBANG__HTTP__BIND", "127.0.0.1:0".into()),
         ("GERBANG__DATABASE__POOL_SIZE", "4".into()),
         ("GERBANG__REDIS__POOL_SIZE", "1".into()),
+        // Quiet hours would make a test's outcome depend on the hour it
+        // runs; the quiet-hours test turns them on with a clock of its own.
+        ("GERBANG__NOTIFICATIONS__QUIET_START_HOUR", "0".into()),
+        ("GERBANG__NOTIFICATIONS__QUIET_END_HOUR", "0".into()),
     ];
     Settings::load_from(None, env.map(|(k, v)| (k.to_string(), v))).unwrap()
 }

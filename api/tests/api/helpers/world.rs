@@ -89,6 +89,51 @@ impl World {
             .get(0)
     }
 
+    /// Delivers the due notifications as the worker would (as of `now`).
+    pub async fn deliver_at(
+        &self,
+        now: time::OffsetDateTime,
+    ) -> api::services::whatsapp::deliver::Pass {
+        api::services::whatsapp::deliver::deliver_due(&self.app.state, now, 100)
+            .await
+            .unwrap()
+    }
+
+    /// Delivers the notifications due now.
+    pub async fn deliver(&self) -> api::services::whatsapp::deliver::Pass {
+        self.deliver_at(time::OffsetDateTime::now_utc()).await
+    }
+
+    /// The texts the fake WhatsApp inbox holds for `phone` (`+62…`), oldest first.
+    pub async fn inbox(&self, phone: &str) -> Vec<String> {
+        self.sb
+            .fakes
+            .fonnte
+            .messages_to(Some(phone.trim_start_matches('+')), Duration::ZERO)
+            .await
+            .into_iter()
+            .map(|m| m.message)
+            .collect()
+    }
+
+    /// The inbox texts for `phone` that contain `needle`.
+    pub async fn inbox_with(&self, phone: &str, needle: &str) -> Vec<String> {
+        let mut all = self.inbox(phone).await;
+        all.retain(|m| m.contains(needle));
+        all
+    }
+
+    /// Switches the fake Fonnte's failure modes (`PUT /_sandbox/fonnte/mode`).
+    pub async fn fonnte_mode(&self, mode: Value) {
+        let resp = reqwest::Client::new()
+            .put(format!("http://{}/_sandbox/fonnte/mode", self.sb.http_addr))
+            .json(&mode)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204);
+    }
+
     /// An approved resident with 5 GiB for 30 days.
     pub async fn resident(&self, phone: &str) -> Uuid {
         let id = Uuid::now_v7();

@@ -25,6 +25,8 @@ async fn a_registration_tells_the_admins_and_waits_for_approval() {
         .await;
     assert_eq!(resp.status(), 202);
     assert_eq!(resp.json::<Value>().await.unwrap()["status"], "pending");
+    // Queued with the registration; the worker delivers it.
+    assert_eq!(w.deliver().await.sent, 1);
     let notice =
         w.sb.fakes
             .fonnte

@@ -298,3 +298,37 @@ async fn the_reconciler_recovers_a_missed_notification_and_closes_stale_orders()
     assert_books(&w, id, GB, 1).await;
     w.stop().await;
 }
+
+#[tokio::test]
+async fn a_payment_is_told_to_the_resident_once_and_a_late_one_to_the_admins() {
+    let (w, admin) = shop(|_| {}).await;
+    crate::notifications::admin_phone(&w).await;
+    let (_, _, order) = pending_purchase(&w, &admin).await;
+    let m = &w.sb.fakes.midtrans;
+    m.choose(&order, "bni_va", false).await.unwrap();
+    m.finish(&order, "expire", false).await.unwrap();
+    delivered(&w, &order, "expire", 1).await;
+    m.finish(&order, "settlement", false).await.unwrap();
+    delivered(&w, &order, "settlement", 1).await;
+    // Midtrans says it again: credited once, told once.
+    let (status, _) = notify(&w, &settled_body(&w, &order).await).await;
+    assert_eq!(status, 200);
+    w.deliver().await;
+    w.deliver().await;
+    let told = w.inbox_with(crate::helpers::PHONE, "Pembayaran").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    let expected = format!(
+        "Pembayaran Rp 10.000 diterima (pesanan {order}). Ditambahkan: 954 MB untuk 30 hari. Berlaku sampai "
+    );
+    assert!(told[0].starts_with(&expected), "{}", told[0]);
+    let admins = w.inbox(crate::notifications::ADMIN_PHONE).await;
+    assert_eq!(admins.len(), 1, "{admins:?}");
+    assert!(
+        admins[0].starts_with(&format!(
+            "Pembayaran terlambat: pesanan {order} (Rp 10.000) dari Budi lunas setelah ditutup"
+        )),
+        "{}",
+        admins[0]
+    );
+    w.stop().await;
+}

@@ -9,10 +9,10 @@ use leptos_router::{
 };
 
 use super::{
-    audit::AdminAudit, online::AdminOnline, overview::AdminOverview, packages::AdminPackages,
-    people::AdminPeople, person::AdminPerson, registrations::AdminRegistrations,
-    requests::AdminRequests, routers::AdminRouters, settings::AdminSettings, staff::AdminStaff,
-    transactions::AdminTransactions, AdminArea,
+    audit::AdminAudit, messages::AdminMessages, online::AdminOnline, overview::AdminOverview,
+    packages::AdminPackages, people::AdminPeople, person::AdminPerson,
+    registrations::AdminRegistrations, requests::AdminRequests, routers::AdminRouters,
+    settings::AdminSettings, staff::AdminStaff, transactions::AdminTransactions, AdminArea,
 };
 use crate::{components::header::Header, pages::not_found::NotFound, routes::seg, state::Ctx};
 
@@ -32,6 +32,7 @@ pub fn AdminApp() -> impl IntoView {
                         <Route path=StaticSegment(seg::ADMIN_SETTINGS) view=AdminSettings/>
                         <Route path=StaticSegment(seg::ADMIN_STAFF) view=AdminStaff/>
                         <Route path=StaticSegment(seg::ADMIN_REQUESTS) view=AdminRequests/>
+                        <Route path=StaticSegment(seg::ADMIN_MESSAGES) view=AdminMessages/>
                         <Route path=StaticSegment(seg::ADMIN_PEOPLE) view=AdminPeople/>
                         <Route path=(StaticSegment(seg::ADMIN_PEOPLE), ParamSegment("id")) view=AdminPerson/>
                         <Route path=StaticSegment(seg::ADMIN_ONLINE) view=AdminOnline/>

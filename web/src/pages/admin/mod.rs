@@ -6,6 +6,7 @@
 pub mod app;
 pub mod audit;
 pub mod login;
+pub mod messages;
 pub mod online;
 pub mod overview;
 pub mod packages;
@@ -65,6 +66,7 @@ pub fn AdminArea() -> impl IntoView {
                     <a href=Page::AdminTransactions.path() id="nav-transactions">{t!(lang, money::TRANSACTIONS)}</a>
                     <a href=Page::AdminPackages.path() id="nav-packages">{t!(lang, money::PACKAGES)}</a>
                     <a href=Page::AdminStaff.path() id="nav-staff">{t!(lang, crate::i18n::staff::STAFF)}</a>
+                    <a href=Page::AdminMessages.path() id="nav-messages">{t!(lang, crate::i18n::messages::MESSAGES)}</a>
                     <a href=Page::AdminAudit.path() id="nav-audit">{t!(lang, admin::AUDIT_LOG)}</a>
                     {(a.user.role == shared_types::Role::SuperAdmin).then(|| view! {
                         <a href=Page::AdminRouters.path() id="nav-routers">{t!(lang, admin::ROUTERS)}</a>

@@ -1,6 +1,6 @@
 //! `/admin/pengaturan` (super admins): the facility settings stored in the
 //! database — name, contact, FUP, devices per person, WhatsApp code caps,
-//! the payment walled garden. Each field shows its default when changed;
+//! notification budget and quiet hours, the payment walled garden. Each field shows its default when changed;
 //! saving asks for a reason (audited) and applies without a restart.
 
 use leptos::{prelude::*, task::spawn_local};
@@ -33,6 +33,10 @@ struct Form {
     otp_budget: RwSignal<String>,
     garden: RwSignal<String>,
     admins_reveal: RwSignal<bool>,
+    notify_day: RwSignal<String>,
+    quiet_start: RwSignal<String>,
+    quiet_end: RwSignal<String>,
+    router_down: RwSignal<String>,
 }
 
 fn number(s: &str) -> i64 {
@@ -57,6 +61,10 @@ impl Form {
             otp_budget: s(v.otp_global_per_day.to_string()),
             garden: s(v.payment_walled_garden.join("\n")),
             admins_reveal: RwSignal::new(v.admins_may_reveal_passwords),
+            notify_day: s(v.notify_per_day.to_string()),
+            quiet_start: s(v.quiet_start_hour.to_string()),
+            quiet_end: s(v.quiet_end_hour.to_string()),
+            router_down: s(v.router_down_minutes.to_string()),
         }
     }
 
@@ -98,6 +106,10 @@ impl Form {
                 .filter(|l| !l.is_empty())
                 .collect(),
             admins_may_reveal_passwords: self.admins_reveal.get_untracked(),
+            notify_per_day: int(self.notify_day),
+            quiet_start_hour: int(self.quiet_start),
+            quiet_end_hour: int(self.quiet_end),
+            router_down_minutes: int(self.router_down),
         }
     }
 }
@@ -229,6 +241,10 @@ fn SettingsForm(v: FacilitySettingsView) -> impl IntoView {
                 {row("set-otp-ip", facility::OTP_PER_IP_HOUR, form.otp_ip, "otp_per_ip_hour", |d| d.otp_per_ip_hour.to_string(), true)}
                 {row("set-otp-minute", facility::OTP_PER_MINUTE, form.otp_minute, "otp_global_per_minute", |d| d.otp_global_per_minute.to_string(), true)}
                 {row("set-otp-budget", facility::OTP_PER_DAY, form.otp_budget, "otp_global_per_day", |d| d.otp_global_per_day.to_string(), true)}
+                {row("set-notify-day", facility::NOTIFY_PER_DAY, form.notify_day, "notify_per_day", |d| d.notify_per_day.to_string(), true)}
+                {row("set-router-down", facility::ROUTER_DOWN_MINUTES, form.router_down, "router_down_minutes", |d| d.router_down_minutes.to_string(), true)}
+                {row("set-quiet-start", facility::QUIET_START, form.quiet_start, "quiet_start_hour", |d| d.quiet_start_hour.to_string(), true)}
+                {row("set-quiet-end", facility::QUIET_END, form.quiet_end, "quiet_end_hour", |d| d.quiet_end_hour.to_string(), true)}
             </div>
             <div class="stack setting" data-setting="payment_walled_garden">
                 <label for="set-garden">{t!(lang, facility::PAYMENT_GARDEN)}</label>

@@ -79,6 +79,8 @@ pub fn action_text(lang: Lang, action: &str) -> String {
         "quota_request.file" => requests::ACTION_FILE,
         "quota_request.approve" => requests::ACTION_APPROVE,
         "quota_request.reject" => requests::ACTION_REJECT,
+        "whatsapp.retry" => crate::i18n::messages::ACTION_RETRY,
+        "notifications.subscriptions" => crate::i18n::messages::ACTION_SUBSCRIPTIONS,
         other => return other.to_owned(),
     };
     say(lang, text).to_owned()

@@ -1,6 +1,16 @@
-//! Every WhatsApp message gerbang sends goes through [`send`], which counts
+//! WhatsApp. Every message gerbang sends goes through [`send`], which counts
 //! it per day of the facility's calendar (`whatsapp_daily`) for the
-//! overview's "sent today against the budget".
+//! overview's "sent today against the budget". Login codes are sent
+//! directly; notifications are queued in the outbox ([`outbox`]) in the
+//! transaction of the change that causes them and delivered by the worker
+//! ([`deliver`]); see docs/notifications.md.
+
+pub mod admin;
+pub mod deliver;
+pub mod outbox;
+pub mod templates;
+pub mod text;
+pub mod watch;
 
 use crate::{
     integrations::fonnte::{FonnteError, Receipt},
