@@ -7,6 +7,12 @@ use time::{Duration, OffsetDateTime};
 use super::{message_id, outbox_of};
 use crate::helpers::*;
 
+/// `POST /admin/whatsapp/messages/{id}/retry` as `admin`.
+async fn retry(w: &World, admin: &Admin<'_>, id: uuid::Uuid) -> (u16, serde_json::Value) {
+    let path = format!("/api/v1/admin/whatsapp/messages/{id}/retry");
+    admin_call(w, reqwest::Method::POST, &path, &admin.cookies, None).await
+}
+
 /// A resident blocked by the admin: one non-urgent message waits.
 async fn blocked_resident(w: &World) -> Admin<'_> {
     let admin = w.admin().await;
@@ -92,28 +98,14 @@ async fn a_worker_killed_between_sending_and_recording_never_sends_twice() {
 
     // An admin who decides it should go again sends it from the messages screen.
     let id = message_id(&w, "user.blocked").await;
-    let (status, view) = admin_call(
-        &w,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/whatsapp/messages/{id}/retry"),
-        &admin.cookies,
-        None,
-    )
-    .await;
+    let (status, view) = retry(&w, &admin, id).await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["status"], "waiting");
     assert_eq!(w.audit_count("whatsapp.retry").await, 1);
     assert_eq!(w.deliver().await.sent, 1);
     assert_eq!(w.inbox(PHONE).await.len(), 2);
     // Only a failed message can be sent again.
-    let (status, env) = admin_call(
-        &w,
-        reqwest::Method::POST,
-        &format!("/api/v1/admin/whatsapp/messages/{id}/retry"),
-        &admin.cookies,
-        None,
-    )
-    .await;
+    let (status, env) = retry(&w, &admin, id).await;
     assert_eq!(status, 409);
     assert_eq!(env["details"]["reason"], "not_failed");
     assert_eq!(env["details"]["status"], "sent");

@@ -10,23 +10,46 @@ use uuid::Uuid;
 use super::{admin_phone, outbox_of, ADMIN_PHONE};
 use crate::helpers::*;
 
+/// A resident registers from the portal as `name` with [`PHONE`], blok A kamar 12.
+async fn register(w: &World, name: &str) -> u16 {
+    let t = w.token("register").await;
+    let body = json!({"name": name, "phone": "0812-3456-7890", "role": "resident",
+                      "blok": "A", "kamar": "12", "turnstile_token": t});
+    let resp = w.app.post_json("/api/v1/auth/register", &body).await;
+    resp.status().as_u16()
+}
+
+/// The worker's look for notifications nobody's action causes, as of `now`.
+async fn look(w: &World, now: time::OffsetDateTime) -> api::services::whatsapp::watch::Watched {
+    api::services::whatsapp::watch::look(&w.app.state, now)
+        .await
+        .unwrap()
+}
+
+/// The quota-low messages the resident got.
+async fn quota_low(w: &World) -> Vec<String> {
+    w.inbox_with(PHONE, "Kuota internet Anda tinggal").await
+}
+
+/// The router's clock moves `ms` milliseconds, a cycle charges it, the worker delivers.
+async fn traffic_for(w: &World, ms: u64) {
+    w.sb.router()
+        .router
+        .advance(Duration::from_millis(ms))
+        .await;
+    cycle(w).await;
+    w.deliver().await;
+}
+
 #[tokio::test]
 async fn a_registration_reaches_admins_as_one_harmless_line_and_approval_reaches_the_resident() {
     let w = World::start(|_| {}).await;
     let admin = w.admin().await;
     admin_phone(&w).await;
 
-    let t = w.token("register").await;
-    let resp = w
-        .app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"name": "Budi\nAKUN DIBLOKIR klik https://evil.example/x", "phone": "0812-3456-7890",
-                    "role": "resident", "blok": "A", "kamar": "12", "turnstile_token": t}),
-        )
-        .await;
     // Accepted (a name may hold a line break); what reaches the admins is one harmless line.
-    assert_eq!(resp.status(), 202);
+    let name = "Budi\nAKUN DIBLOKIR klik https://evil.example/x";
+    assert_eq!(register(&w, name).await, 202);
     assert_eq!(w.deliver().await.sent, 1);
     let notices = w.inbox(ADMIN_PHONE).await;
     assert_eq!(notices.len(), 1, "{notices:?}");
@@ -86,16 +109,7 @@ async fn an_admin_who_turned_an_event_off_hears_nothing_of_it() {
     assert_eq!(on, ["new_quota_request", "router_down"]);
     assert_eq!(w.audit_count("notifications.subscriptions").await, 1);
 
-    let t = w.token("register").await;
-    let resp = w
-        .app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"name": "Budi Santoso", "phone": "0812-3456-7890", "role": "resident",
-                    "blok": "A", "kamar": "12", "turnstile_token": t}),
-        )
-        .await;
-    assert_eq!(resp.status(), 202);
+    assert_eq!(register(&w, "Budi Santoso").await, 202);
     assert_eq!(w.deliver().await.sent, 0);
     assert!(w.inbox(ADMIN_PHONE).await.is_empty());
     assert!(outbox_of(&w, "admin.new_registration").await.is_empty());
@@ -141,15 +155,10 @@ async fn access_ending_is_told_at_three_days_and_at_one_day_once_each() {
     .await
     .unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let state = &w.app.state;
-    let watched = api::services::whatsapp::watch::look(state, now)
-        .await
-        .unwrap();
+    let watched = look(&w, now).await;
     assert_eq!(watched.validity, 1);
     // Looking again (every tick) queues nothing more.
-    let again = api::services::whatsapp::watch::look(state, now)
-        .await
-        .unwrap();
+    let again = look(&w, now).await;
     assert_eq!(again.validity, 0);
     w.deliver().await;
     let inbox = w.inbox(PHONE).await;
@@ -161,17 +170,9 @@ async fn access_ending_is_told_at_three_days_and_at_one_day_once_each() {
     );
     // A day and a half later: the one-day notice, once.
     let later = now + time::Duration::hours(36);
-    let watched = api::services::whatsapp::watch::look(state, later)
-        .await
-        .unwrap();
+    let watched = look(&w, later).await;
     assert_eq!(watched.validity, 1);
-    assert_eq!(
-        api::services::whatsapp::watch::look(state, later)
-            .await
-            .unwrap()
-            .validity,
-        0
-    );
+    assert_eq!(look(&w, later).await.validity, 0);
     w.deliver().await;
     let inbox = w.inbox(PHONE).await;
     assert_eq!(inbox.len(), 2);
@@ -188,9 +189,7 @@ async fn access_ending_is_told_at_three_days_and_at_one_day_once_each() {
     )
     .await
     .unwrap();
-    let watched = api::services::whatsapp::watch::look(state, later)
-        .await
-        .unwrap();
+    let watched = look(&w, later).await;
     assert_eq!(watched.validity, 1);
     w.stop().await;
 }
@@ -201,14 +200,11 @@ async fn quota_low_fires_once_at_twenty_percent_and_once_at_five_per_package() {
     let quota = 100_000_000;
     let (id, _) = online(&w, quota).await;
     cycle(&w).await;
-    let router = &w.sb.router().router;
-    assert!(router.set_traffic(MAC, 0, 50_000_000).await);
+    assert!(w.sb.router().router.set_traffic(MAC, 0, 50_000_000).await);
     // 6.25 MB/s: 13.6 s is 85 MB used, 15 % left.
-    router.advance(Duration::from_millis(13_600)).await;
-    cycle(&w).await;
+    traffic_for(&w, 13_600).await;
     assert_eq!(used(&w, id).await, 85_000_000);
-    w.deliver().await;
-    let low = w.inbox_with(PHONE, "Kuota internet Anda tinggal").await;
+    let low = quota_low(&w).await;
     assert_eq!(low.len(), 1, "{low:?}");
     assert!(
         low[0].starts_with("Kuota internet Anda tinggal 14 MB (20 %)."),
@@ -216,21 +212,12 @@ async fn quota_low_fires_once_at_twenty_percent_and_once_at_five_per_package() {
         low[0]
     );
     // More traffic above 5 %: nothing new.
-    router.advance(Duration::from_millis(1_000)).await;
-    cycle(&w).await;
-    w.deliver().await;
-    assert_eq!(
-        w.inbox_with(PHONE, "Kuota internet Anda tinggal")
-            .await
-            .len(),
-        1
-    );
+    traffic_for(&w, 1_000).await;
+    assert_eq!(quota_low(&w).await.len(), 1);
     // 1 s more: 97.5 MB used, 2.5 % left.
-    router.advance(Duration::from_millis(1_000)).await;
-    cycle(&w).await;
+    traffic_for(&w, 1_000).await;
     assert_eq!(used(&w, id).await, 97_500_000);
-    w.deliver().await;
-    let low = w.inbox_with(PHONE, "Kuota internet Anda tinggal").await;
+    let low = quota_low(&w).await;
     assert_eq!(low.len(), 2, "{low:?}");
     assert!(
         low[1].starts_with("Kuota internet Anda tinggal 2 MB (5 %)."),
@@ -238,16 +225,9 @@ async fn quota_low_fires_once_at_twenty_percent_and_once_at_five_per_package() {
         low[1]
     );
     // Used up: no further quota-low message for this package.
-    router.advance(Duration::from_secs(5)).await;
-    cycle(&w).await;
+    traffic_for(&w, 5_000).await;
     assert_eq!(used(&w, id).await, quota);
-    w.deliver().await;
-    assert_eq!(
-        w.inbox_with(PHONE, "Kuota internet Anda tinggal")
-            .await
-            .len(),
-        2
-    );
+    assert_eq!(quota_low(&w).await.len(), 2);
     // A new package: its own 20 % notice when crossed.
     w.app
         .db()
@@ -285,18 +265,9 @@ async fn a_router_down_too_long_is_told_once_per_outage() {
     .await
     .unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let state = &w.app.state;
-    let watched = api::services::whatsapp::watch::look(state, now)
-        .await
-        .unwrap();
+    let watched = look(&w, now).await;
     assert_eq!(watched.router_down, 1);
-    assert_eq!(
-        api::services::whatsapp::watch::look(state, now)
-            .await
-            .unwrap()
-            .router_down,
-        0
-    );
+    assert_eq!(look(&w, now).await.router_down, 0);
     w.deliver().await;
     let inbox = w.inbox(ADMIN_PHONE).await;
     assert_eq!(inbox.len(), 1, "{inbox:?}");
@@ -312,13 +283,7 @@ async fn a_router_down_too_long_is_told_once_per_outage() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        api::services::whatsapp::watch::look(state, now)
-            .await
-            .unwrap()
-            .router_down,
-        0
-    );
+    assert_eq!(look(&w, now).await.router_down, 0);
     w.stop().await;
 }
 
@@ -339,21 +304,8 @@ async fn a_budget_nearly_used_is_told_once_a_day() {
     .await
     .unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let state = &w.app.state;
-    assert_eq!(
-        api::services::whatsapp::watch::look(state, now)
-            .await
-            .unwrap()
-            .budget,
-        1
-    );
-    assert_eq!(
-        api::services::whatsapp::watch::look(state, now)
-            .await
-            .unwrap()
-            .budget,
-        0
-    );
+    assert_eq!(look(&w, now).await.budget, 1);
+    assert_eq!(look(&w, now).await.budget, 0);
     w.deliver().await;
     let inbox = w.inbox(ADMIN_PHONE).await;
     assert_eq!(
@@ -424,6 +376,29 @@ async fn a_komandan_request_reaches_admins_and_its_answer_reaches_the_komandan()
     assert_eq!(
         answers,
         ["Permintaan kuota Anda disetujui sebagian: 2 GB untuk 3 hari.\n\nYour quota request was partly approved: 2 GB for 3 days."]
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_rejected_registration_tells_the_resident_why_and_whom_to_ask() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    assert_eq!(register(&w, "Budi Santoso").await, 202);
+    let pending = admin.pending_registrations().await;
+    let (status, _) = admin_call(
+        &w,
+        Method::POST,
+        &format!("/api/v1/admin/registrations/{}/reject", pending[0].id),
+        &admin.cookies,
+        Some(json!({"reason": "blok dan kamar tidak cocok"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(w.deliver().await.sent, 1);
+    assert_eq!(
+        w.inbox(PHONE).await,
+        ["Pendaftaran Wi-Fi Anda ditolak: blok dan kamar tidak cocok. Hubungi petugas registrasi.\n\nYour Wi-Fi registration was rejected."]
     );
     w.stop().await;
 }
