@@ -76,11 +76,12 @@ impl PeriodTotals {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct WhatsAppToday {
-    /// Messages Fonnte accepted today (codes, admin notices), facility time zone.
+    /// Messages Fonnte accepted today (login codes and notifications), facility time zone.
     pub sent: i64,
     /// Messages it refused or that failed.
     pub failed: i64,
-    /// The daily budget of login codes (`otp_global_per_day`).
+    /// The day's two budgets together: login codes (`otp_global_per_day`)
+    /// and notifications (`notify_per_day`).
     pub budget: i32,
 }
 

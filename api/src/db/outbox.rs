@@ -65,6 +65,19 @@ pub async fn supersede(
     .await
 }
 
+/// Waiting messages to a person who is being deleted: failed, never sent.
+pub async fn drop_waiting_to(
+    db: &impl GenericClient,
+    recipient: Uuid,
+) -> Result<u64, tokio_postgres::Error> {
+    db.execute(
+        "update whatsapp_outbox set status = 'failed', error = 'recipient deleted'
+         where recipient_id = $1 and status = 'waiting'",
+        &[&recipient],
+    )
+    .await
+}
+
 /// Active admins with a WhatsApp number who did not turn `event` off: (id, phone).
 pub async fn subscribers(
     db: &impl GenericClient,

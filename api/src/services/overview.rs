@@ -34,7 +34,10 @@ fn days(rows: Vec<(String, i64)>) -> Vec<DayAmount> {
 
 pub async fn overview(state: &AppState) -> Result<Overview, StoreError> {
     let tz = &state.settings.worker.time_zone;
-    let budget = state.facility().await.otp_global_per_day;
+    let facility = state.facility().await;
+    let budget = facility
+        .otp_global_per_day
+        .saturating_add(facility.notify_per_day);
     let db = state.db.get().await?;
     let routers = db::routers::all(&db).await?;
     let cycles = db::cycles::all(&db).await?;

@@ -301,6 +301,7 @@ pub async fn delete_user(
         .detail("router_objects_removed", purged)
         .detail("name", user.name.as_str());
     db::audit::record(&tx, &entry).await?;
+    db::outbox::drop_waiting_to(&tx, id).await?;
     db::users::delete(&tx, id).await?;
     tx.commit().await?;
     Ok(())

@@ -3940,7 +3940,8 @@ export interface components {
         WhatsAppToday: {
             /**
              * Format: int32
-             * @description The daily budget of login codes (`otp_global_per_day`).
+             * @description The day's two budgets together: login codes (`otp_global_per_day`)
+             *     and notifications (`notify_per_day`).
              */
             budget: number;
             /**
@@ -3950,7 +3951,7 @@ export interface components {
             failed: number;
             /**
              * Format: int64
-             * @description Messages Fonnte accepted today (codes, admin notices), facility time zone.
+             * @description Messages Fonnte accepted today (login codes and notifications), facility time zone.
              */
             sent: number;
         };

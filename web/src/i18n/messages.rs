@@ -39,6 +39,7 @@ super::texts! {
     ERR_INTERRUPTED = ("Pengiriman terputus; pesan mungkin sudah sampai. Kirim ulang bila perlu.", "Sending was interrupted; the message may have arrived. Send it again if needed."),
     ERR_EXPIRED = ("Kedaluwarsa: tidak terkirim tepat waktu.", "Expired: not delivered in time."),
     ERR_SUPERSEDED = ("Digantikan pesan yang lebih baru.", "Replaced by a newer message."),
+    ERR_RECIPIENT_GONE = ("Penerimanya sudah dihapus.", "The recipient was deleted."),
     ERR_REFUSED = ("Ditolak gateway WhatsApp.", "Refused by the WhatsApp gateway."),
     ERR_GATEWAY = ("Gateway WhatsApp tidak tersambung; dicoba lagi otomatis.", "The WhatsApp gateway is not connected; retried automatically."),
     ACTION_RETRY = ("mengirim ulang pesan WhatsApp", "sent a WhatsApp message again"),

@@ -175,7 +175,11 @@ async fn a_failing_router_is_down_with_its_error_and_whatsapp_sends_are_counted(
     // Every WhatsApp message goes through one function, which counts it
     // against today's budget: one sent, then one the gateway refuses.
     assert_eq!(o["whatsapp"]["sent"], 0);
-    assert_eq!(o["whatsapp"]["budget"], 5000);
+    assert_eq!(
+        o["whatsapp"]["budget"],
+        5000 + 500,
+        "codes and notifications"
+    );
     let state = &w.app.state;
     api::services::whatsapp::send(state, "6281234567890", "Tes")
         .await

@@ -192,6 +192,14 @@ async fn over_the_daily_budget_messages_wait_for_the_next_day() {
     assert!(pass.budget_used);
     let rows = outbox_of(&w, "user.blocked").await;
     assert_eq!(rows.iter().filter(|r| r.0 == "waiting").count(), 1);
+    // Login codes have their own budget and never wait behind notifications.
+    let code = w.code_for("+6281234567891").await;
+    assert_eq!(code.len(), 6);
+    assert_eq!(
+        w.deliver().await.sent,
+        0,
+        "still over the notification budget"
+    );
     let tomorrow = OffsetDateTime::now_utc() + Duration::hours(24);
     w.app
         .db()
@@ -203,5 +211,28 @@ async fn over_the_daily_budget_messages_wait_for_the_next_day() {
         .await
         .unwrap();
     assert_eq!(w.deliver_at(tomorrow).await.sent, 1);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn nothing_waiting_goes_out_to_a_person_who_was_deleted() {
+    let w = World::start(|_| {}).await;
+    let admin = w.admin().await;
+    let id = w.resident(PHONE).await;
+    admin.block(id, "berbagi akun").await;
+    let (status, _) = admin_call(
+        &w,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/admin/users/{id}"),
+        &admin.cookies,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(w.deliver().await.sent, 0);
+    assert!(w.inbox(PHONE).await.is_empty());
+    let rows = outbox_of(&w, "user.blocked").await;
+    assert_eq!(rows[0].0, "failed");
+    assert_eq!(rows[0].2.as_deref(), Some("recipient deleted"));
     w.stop().await;
 }

@@ -67,6 +67,8 @@ fn error_words(error: &str) -> Text {
         m::ERR_EXPIRED
     } else if error.starts_with("superseded") {
         m::ERR_SUPERSEDED
+    } else if error.starts_with("recipient deleted") {
+        m::ERR_RECIPIENT_GONE
     } else if error.starts_with("refused") {
         m::ERR_REFUSED
     } else {
