@@ -38,6 +38,7 @@ super::texts! {
     ROUTER_DOWN_MINUTES = ("Kabari admin bila router mati lebih dari (menit)", "Tell admins when a router is down for more than (minutes)"),
     QUIET_START = ("Jam tenang mulai (jam, 0–23)", "Quiet hours start (hour, 0–23)"),
     QUIET_END = ("Jam tenang selesai (jam, 0–23)", "Quiet hours end (hour, 0–23)"),
+    QUIET_HELP = ("Di jam tenang (waktu fasilitas) hanya pesan penting yang dikirim, mis. pembayaran diterima; yang lain menunggu pagi. Jam mulai sama dengan jam selesai: tanpa jam tenang.", "In quiet hours (facility time) only urgent messages go out, such as payment received; the rest wait for the morning. Equal start and end: no quiet hours."),
     PAYMENT_GARDEN = ("Situs pembayaran yang tetap bisa dibuka tanpa kuota (satu per baris)", "Payment sites reachable without quota (one per line)"),
     PAYMENT_GARDEN_HELP = ("Midtrans, bank dan dompet digital. Jangan masukkan situs pendeteksi captive portal (captive.apple.com, connectivitycheck.gstatic.com …). Setelah diubah, jalankan lagi skrip router.", "Midtrans, banks and e-wallets. Never add captive-portal probe hosts (captive.apple.com, connectivitycheck.gstatic.com …). After a change, run the router script again."),
     CHANGED_FROM_DEFAULT = ("diubah dari bawaan", "changed from the default"),

@@ -107,6 +107,16 @@ async fn a_super_admin_changes_a_setting_on_the_screen_and_the_portal_shows_it()
         .await;
     assert_fits_the_screen(&b).await;
     save_artifact(&b.screenshot().await, "admin-settings-360x740.png");
+    b.js(
+        "document.querySelector(\"[data-setting='notify_per_day']\").scrollIntoView(); return null",
+    )
+    .await;
+    b.wait_text("[data-setting='quiet_start_hour']", "Jam tenang mulai")
+        .await;
+    save_artifact(
+        &b.screenshot().await,
+        "admin-settings-notifications-360x740.png",
+    );
     let portal: serde_json::Value = s.w.app.get("/api/v1/portal").await.json().await.unwrap();
     assert_eq!(portal["facility_name"], "Lapas Kelas IIA");
     assert_eq!(s.w.audit_count("settings.change").await, 1);

@@ -70,6 +70,12 @@ async fn an_admin_sends_a_failed_message_again_and_chooses_what_to_hear_about() 
         .starts_with("Akses internet Anda diblokir."));
     b.click("#messages-sent").await;
     b.wait_text("#messages", "Terkirim").await;
+    b.wait_text("#subscriptions", "Router mati terlalu lama")
+        .await;
+    b.js("document.getElementById('subscriptions').scrollIntoView(); return null")
+        .await;
+    assert_fits_the_screen(&b).await;
+    save_artifact(&b.screenshot().await, "admin-subscriptions-360x740.png");
     assert_eq!(s.w.audit_count("whatsapp.retry").await, 1);
 
     let laptop = Browser::start_laptop().await;

@@ -246,6 +246,7 @@ fn SettingsForm(v: FacilitySettingsView) -> impl IntoView {
                 {row("set-quiet-start", facility::QUIET_START, form.quiet_start, "quiet_start_hour", |d| d.quiet_start_hour.to_string(), true)}
                 {row("set-quiet-end", facility::QUIET_END, form.quiet_end, "quiet_end_hour", |d| d.quiet_end_hour.to_string(), true)}
             </div>
+            <p class="muted small" id="quiet-help">{t!(lang, facility::QUIET_HELP)}</p>
             <div class="stack setting" data-setting="payment_walled_garden">
                 <label for="set-garden">{t!(lang, facility::PAYMENT_GARDEN)}</label>
                 <textarea id="set-garden" rows="8" class="mono" prop:value=move || form.garden.get()
