@@ -34,6 +34,7 @@ super::texts! {
     KIND_VALIDITY = ("Masa berlaku hampir habis", "Access ending"),
     KIND_BLOCKED = ("Diblokir", "Blocked"),
     KIND_UNBLOCKED = ("Blokir dibuka", "Unblocked"),
+    KIND_ROUTER_BACK = ("Router menjawab lagi", "Router answers again"),
     KIND_ANSWERED = ("Jawaban permintaan kuota", "Quota request answered"),
     ERR_NOT_ON_WHATSAPP = ("Nomor ini tidak terdaftar di WhatsApp.", "This number is not on WhatsApp."),
     ERR_INTERRUPTED = ("Pengiriman terputus; pesan mungkin sudah sampai. Kirim ulang bila perlu.", "Sending was interrupted; the message may have arrived. Send it again if needed."),

@@ -23,6 +23,8 @@ pub enum Kind {
     Unblocked,
     RequestAnswered,
     Admin(AdminEvent),
+    /// A router admins were told was down answers again (the `router_down` subscription).
+    RouterBack,
 }
 
 impl Kind {
@@ -42,6 +44,7 @@ impl Kind {
             Self::Admin(AdminEvent::RouterDown) => "admin.router_down",
             Self::Admin(AdminEvent::PaidLate) => "admin.paid_late",
             Self::Admin(AdminEvent::BudgetNearlyUsed) => "admin.budget_nearly_used",
+            Self::RouterBack => "admin.router_back",
         }
     }
 
@@ -55,6 +58,7 @@ impl Kind {
                 | Self::Unblocked
                 | Self::RequestAnswered
                 | Self::Admin(AdminEvent::RouterDown)
+                | Self::RouterBack
         )
     }
 }
@@ -95,9 +99,22 @@ pub async fn to_admins(
     key: &str,
     body: &str,
 ) -> Result<usize, tokio_postgres::Error> {
+    to_admins_as(db, settings, event, Kind::Admin(event), key, body).await
+}
+
+/// Like [`to_admins`], as a message of `kind` (a follow-up such as
+/// [`Kind::RouterBack`] reaches those who hear about `event`).
+pub async fn to_admins_as(
+    db: &impl GenericClient,
+    settings: &Settings,
+    event: AdminEvent,
+    kind: Kind,
+    key: &str,
+    body: &str,
+) -> Result<usize, tokio_postgres::Error> {
     let mut queued = 0;
     for (admin, phone) in crate::db::outbox::subscribers(db, event).await? {
-        if to_person(db, settings, Kind::Admin(event), key, admin, &phone, body).await? {
+        if to_person(db, settings, kind, key, admin, &phone, body).await? {
             queued += 1;
         }
     }

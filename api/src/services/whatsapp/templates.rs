@@ -229,6 +229,21 @@ pub fn admin_router_down(router: &str, minutes: i64) -> String {
     )
 }
 
+/// Admins: a router reported down answers again after `minutes` minutes.
+pub fn admin_router_back(router: &str, minutes: i64) -> String {
+    both(
+        format!(
+            "Router {} menjawab lagi setelah mati sekitar {} menit.",
+            quoted(router, NAME),
+            minutes
+        ),
+        format!(
+            "Router {} answers again after about {minutes} minutes down.",
+            quoted(router, NAME)
+        ),
+    )
+}
+
 /// Admins: a payment settled after its order was closed.
 pub fn admin_paid_late(order_id: &str, amount_idr: i64, name: &str) -> String {
     both(

@@ -1,6 +1,6 @@
 //! Notifications nobody's action causes, found by looking (a worker job,
 //! every tick): access ending in 3 days and in 1 day, a router down for
-//! longer than the facility allows, a daily budget 80 % used — and, from
+//! longer than the facility allows (and back again), a daily budget 80 % used — and, from
 //! the accounting cycle, quota falling to 20 % and 5 % of the last package.
 //! Each is queued once through its dedupe key however often it is seen.
 
@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    outbox::{to_admins, to_person, Kind},
+    outbox::{to_admins, to_admins_as, to_person, Kind},
     templates::{self, Budget},
 };
 use crate::{db::outbox::local_time, settings::Settings, state::AppState};
@@ -21,6 +21,7 @@ use crate::{db::outbox::local_time, settings::Settings, state::AppState};
 pub struct Watched {
     pub validity: usize,
     pub router_down: usize,
+    pub router_back: usize,
     pub budget: usize,
 }
 
@@ -30,6 +31,7 @@ pub async fn look(state: &AppState, now: OffsetDateTime) -> anyhow::Result<Watch
     Ok(Watched {
         validity: validity_ending(state, &db, now).await?,
         router_down: routers_down(state, &db, now).await?,
+        router_back: routers_back(state, &db).await?,
         budget: budgets(state, &db, now).await?,
     })
 }
@@ -107,6 +109,40 @@ async fn routers_down(
         let body = templates::admin_router_down(&name, down_for);
         let key = format!("{id}:{}", since.unix_timestamp());
         queued += to_admins(db, &state.settings, AdminEvent::RouterDown, &key, &body).await?;
+    }
+    Ok(queued)
+}
+
+/// Routers whose outage admins were told about (in the last week) and
+/// whose last cycle succeeded: one "answers again" per outage.
+async fn routers_back(state: &AppState, db: &impl GenericClient) -> anyhow::Result<usize> {
+    let rows = db
+        .query(
+            "select distinct r.id, r.name, split_part(o.dedupe_key, ':', 3)::bigint,
+                    extract(epoch from c.last_ok_at)::bigint
+             from routers r
+             join router_cycles c on c.router_id = r.id and c.ok
+             join whatsapp_outbox o on o.kind = 'admin.router_down'
+                  and o.dedupe_key like 'admin.router_down:' || r.id::text || ':%'
+                  and o.created_at > now() - interval '7 days'",
+            &[],
+        )
+        .await?;
+    let mut queued = 0;
+    for r in rows {
+        let (id, name, since, back): (Uuid, String, i64, i64) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        let body = templates::admin_router_back(&name, (back - since).max(0) / 60);
+        let key = format!("{id}:{since}");
+        queued += to_admins_as(
+            db,
+            &state.settings,
+            AdminEvent::RouterDown,
+            Kind::RouterBack,
+            &key,
+            &body,
+        )
+        .await?;
     }
     Ok(queued)
 }

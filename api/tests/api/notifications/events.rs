@@ -276,14 +276,24 @@ async fn a_router_down_too_long_is_told_once_per_outage() {
         "{}",
         inbox[0]
     );
-    // Back, then down again for a short while: nothing new.
+    // Back: admins hear that once too.
     db.execute(
         "update router_cycles set ok = true, last_ok_at = now(), error = null where router_id = $1",
         &[&w.router_id],
     )
     .await
     .unwrap();
-    assert_eq!(look(&w, now).await.router_down, 0);
+    let watched = look(&w, now).await;
+    assert_eq!((watched.router_down, watched.router_back), (0, 1));
+    assert_eq!(look(&w, now).await.router_back, 0);
+    w.deliver().await;
+    let inbox = w.inbox(ADMIN_PHONE).await;
+    assert_eq!(inbox.len(), 2, "{inbox:?}");
+    assert!(
+        inbox[1].starts_with("Router r1 menjawab lagi setelah mati sekitar 15 menit."),
+        "{}",
+        inbox[1]
+    );
     w.stop().await;
 }
 
