@@ -56,26 +56,43 @@ async fn messages_wait_while_fonnte_is_disconnected_and_go_out_once_when_it_is_b
     w.stop().await;
 }
 
+/// `gerbang worker` as its own process, on the test's database, Redis keys
+/// and sandbox.
+fn worker_process(w: &World) -> std::process::Child {
+    let s = &w.app.state.settings;
+    std::process::Command::new(env!("CARGO_BIN_EXE_gerbang"))
+        .arg("worker")
+        .env("GERBANG__DATABASE__URL", s.database.url.expose())
+        .env("GERBANG__REDIS__URL", s.redis.url.expose())
+        .env("GERBANG__REDIS__KEY_PREFIX", &s.redis.key_prefix)
+        .env("GERBANG__FONNTE__BASE_URL", &s.fonnte.base_url)
+        .env("GERBANG__FONNTE__TOKEN", s.fonnte.token.expose())
+        .env("GERBANG__NOTIFICATIONS__QUIET_START_HOUR", "0")
+        .env("GERBANG__NOTIFICATIONS__QUIET_END_HOUR", "0")
+        .env("GERBANG__LOG__FILTER", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("gerbang worker starts")
+}
+
 #[tokio::test]
 async fn a_worker_killed_between_sending_and_recording_never_sends_twice() {
     let w = World::start(|_| {}).await;
     let admin = blocked_resident(&w).await;
     // Fonnte takes the message but its answer never reaches the worker…
     w.fonnte_mode(json!({"hold_replies": true})).await;
-    let state = w.app.state.clone();
-    let worker = tokio::spawn(async move {
-        api::services::whatsapp::deliver::deliver_due(&state, OffsetDateTime::now_utc(), 1).await
-    });
+    let mut worker = worker_process(&w);
     let target = PHONE.trim_start_matches('+');
     let taken =
         w.sb.fakes
             .fonnte
-            .messages_to(Some(target), std::time::Duration::from_secs(10))
+            .messages_to(Some(target), std::time::Duration::from_secs(30))
             .await;
+    // …because the worker process is killed (SIGKILL) right then.
+    worker.kill().unwrap();
+    worker.wait().unwrap();
     assert_eq!(taken.len(), 1);
-    // …because the worker dies right then.
-    worker.abort();
-    assert!(worker.await.unwrap_err().is_cancelled());
     assert_eq!(outbox_of(&w, "user.blocked").await[0].0, "sending");
     w.fonnte_mode(json!({})).await;
 
