@@ -183,14 +183,18 @@ async fn pending(
     }
 }
 
-/// Queues the answer for the officer (inside the deciding transaction).
-async fn tell_officer(
+/// The request as just decided, with the answer queued for the officer
+/// (inside the deciding transaction).
+async fn answered(
     tx: &impl deadpool_postgres::GenericClient,
     state: &AppState,
-    q: &QuotaRequest,
-) -> Result<(), QuotaRequestError> {
+    id: Uuid,
+) -> Result<QuotaRequest, QuotaRequestError> {
+    let q = db::quota_requests::by_id(tx, id, false)
+        .await?
+        .ok_or(QuotaRequestError::NotFound)?;
     let Some(phone) = &q.requester_phone else {
-        return Ok(());
+        return Ok(q);
     };
     let answer = match (q.granted_days, &q.reason) {
         (Some(days), _) => Answer::Approved {
@@ -214,7 +218,7 @@ async fn tell_officer(
         &body,
     )
     .await?;
-    Ok(())
+    Ok(q)
 }
 
 /// `POST /admin/quota-requests/{id}/approve`: grants what was asked, or the
@@ -265,10 +269,7 @@ pub async fn approve(
     )
     .await?;
     db::quota_requests::approve(&tx, id, admin.user_id, bytes, days, partly).await?;
-    let decided = db::quota_requests::by_id(&tx, id, false)
-        .await?
-        .ok_or(QuotaRequestError::NotFound)?;
-    tell_officer(&tx, state, &decided).await?;
+    let decided = answered(&tx, state, id).await?;
     tx.commit().await?;
     Ok(view(&decided))
 }
@@ -295,10 +296,7 @@ pub async fn reject(
             .detail("reason", reason),
     )
     .await?;
-    let decided = db::quota_requests::by_id(&tx, id, false)
-        .await?
-        .ok_or(QuotaRequestError::NotFound)?;
-    tell_officer(&tx, state, &decided).await?;
+    let decided = answered(&tx, state, id).await?;
     tx.commit().await?;
     Ok(view(&decided))
 }

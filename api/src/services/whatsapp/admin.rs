@@ -79,24 +79,19 @@ pub async fn retry(
 ) -> Result<MessageView, MessagesError> {
     let mut db = state.db.get().await?;
     let tx = db.transaction().await?;
-    let before = tx
-        .query_opt(
-            "select status, error from whatsapp_outbox where id = $1 for update",
-            &[&id],
-        )
+    // The update itself checks the status; this read names it when it is not failed.
+    let before = outbox::by_id(&tx, id)
         .await?
         .ok_or(MessagesError::NotFound)?;
-    let status = MessageStatus::parse(before.get(0)).unwrap_or(MessageStatus::Failed);
     if !outbox::retry(&tx, id).await? {
-        return Err(MessagesError::NotFailed(status));
+        return Err(MessagesError::NotFailed(before.status));
     }
-    let error: Option<String> = before.get(1);
     db::audit::record(
         &tx,
         &Entry::admin(admin.user_id, "whatsapp.retry")
             .target("whatsapp_message", id)
             .ip(ip)
-            .detail("error_before", error),
+            .detail("error_before", before.error),
     )
     .await?;
     let row = outbox::by_id(&tx, id)
@@ -144,29 +139,27 @@ pub async fn set_mine(
     let user = db::users::by_id_for_update(&tx, admin.user_id)
         .await?
         .ok_or(MessagesError::NotFound)?;
-    let before = outbox::optouts(&tx, admin.user_id).await?;
-    let off: Vec<&str> = AdminEvent::ALL
+    let mut before = outbox::optouts(&tx, admin.user_id).await?;
+    before.sort();
+    let mut after: Vec<String> = AdminEvent::ALL
         .into_iter()
         .filter(|e| !change.subscribed.contains(e))
-        .map(AdminEvent::as_str)
+        .map(|e| e.as_str().to_owned())
         .collect();
+    after.sort();
+    let off: Vec<&str> = after.iter().map(String::as_str).collect();
     outbox::set_optouts(&tx, admin.user_id, &off).await?;
-    let mut before_sorted = before.clone();
-    before_sorted.sort();
-    let mut after_sorted: Vec<String> = off.iter().map(|s| s.to_string()).collect();
-    after_sorted.sort();
-    if before_sorted != after_sorted {
+    if before != after {
         db::audit::record(
             &tx,
             &Entry::admin(admin.user_id, "notifications.subscriptions")
                 .target("user", admin.user_id)
                 .ip(ip)
-                .detail("off_before", before_sorted)
-                .detail("off_after", after_sorted),
+                .detail("off_before", before)
+                .detail("off_after", after.clone()),
         )
         .await?;
     }
-    let after = outbox::optouts(&tx, admin.user_id).await?;
     tx.commit().await?;
     Ok(subscriptions(user.phone, &after))
 }

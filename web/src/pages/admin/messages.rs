@@ -47,10 +47,7 @@ fn kind_text(lang: Lang, kind: &str) -> String {
         "user.unblocked" => m::KIND_UNBLOCKED,
         "quota_request.answered" => m::KIND_ANSWERED,
         "admin.router_back" => m::KIND_ROUTER_BACK,
-        other => match other
-            .strip_prefix("admin.")
-            .and_then(|e| serde_json::from_value(serde_json::Value::from(e)).ok())
-        {
+        other => match other.strip_prefix("admin.").and_then(AdminEvent::parse) {
             Some(e) => event_text(e),
             None => return other.to_owned(),
         },
